@@ -1,0 +1,18 @@
+// Astro pre-renders the catalogue pages (from the local D1, through wrangler's getPlatformProxy) and the guide.
+import { defineConfig } from "astro/config";
+import solid from "@astrojs/solid-js";
+
+export default defineConfig({
+  root: ".",
+  srcDir: "./site/src",
+  publicDir: "./site/public",
+  outDir: "./site/dist",
+  cacheDir: "./site/.astro",
+  site: process.env.SITE_ORIGIN ?? "http://localhost:8787",
+  output: "static",
+  trailingSlash: "always",
+  build: { format: "directory", inlineStylesheets: "always" },
+  integrations: [solid()],
+  devToolbar: { enabled: false },
+  telemetry: false,
+});

@@ -1,0 +1,14 @@
+// Setup file: applies the real migrations (db/migrations) to the test D1; safe to run more than once.
+import { applyD1Migrations, env } from "cloudflare:test";
+
+declare global {
+  namespace Cloudflare {
+    interface Env {
+      DB: D1Database;
+      ASSETS: Fetcher;
+      TEST_MIGRATIONS: import("cloudflare:test").D1Migration[];
+    }
+  }
+}
+
+await applyD1Migrations(env.DB, env.TEST_MIGRATIONS);

@@ -1,0 +1,27 @@
+// Tests run inside workerd (@cloudflare/vitest-plugin) with the real migrations applied to an isolated D1.
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+export default defineConfig(async () => {
+  const migrations = await readD1Migrations(path.join(root, "db/migrations"));
+  return {
+    root,
+    plugins: [
+      cloudflareTest({
+        wrangler: { configPath: path.join(root, "wrangler.toml") },
+        miniflare: {
+          bindings: { TEST_MIGRATIONS: migrations },
+        },
+      }),
+    ],
+    test: {
+      include: ["tests/domain/**/*.test.ts", "tests/worker/**/*.test.ts", "tests/jobs/**/*.test.ts"],
+      setupFiles: ["tests/support/apply-migrations.ts"],
+      testTimeout: 30_000,
+    },
+  };
+});

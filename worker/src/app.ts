@@ -1,0 +1,63 @@
+// Builds the Hono app: error handler, middleware, route groups.
+import { Hono } from "hono";
+import { html } from "hono/html";
+import type { AppEnv } from "./env.ts";
+import { AppError } from "./errors.ts";
+import { MESSAGES } from "./domain/messages.ts";
+import { renderInShell } from "./views/shell.ts";
+import { searchRoutes } from "./routes/search.ts";
+import { catalogRoutes } from "./routes/catalog.ts";
+
+function wantsHtml(path: string, accept: string | undefined): boolean {
+  return !path.startsWith("/api/") && (accept ?? "").includes("text/html");
+}
+
+export function buildApp() {
+  const app = new Hono<AppEnv>();
+
+  app.use(async (c, next) => {
+    await next();
+    // Baseline headers on every Worker response (issue 3 extends them: CSP with hashed island scripts).
+    c.res.headers.set("X-Content-Type-Options", "nosniff");
+    c.res.headers.set("Referrer-Policy", "strict-origin-when-cross-origin");
+    if (!c.res.headers.has("Cache-Control")) c.res.headers.set("Cache-Control", "no-store");
+  });
+
+  // The trivial endpoint the benchmarks compare against.
+  app.get("/health", (c) => c.text("ok"));
+
+  app.route("/", searchRoutes);
+  app.route("/", catalogRoutes);
+
+  app.notFound(async (c) => {
+    if (wantsHtml(c.req.path, c.req.header("accept"))) {
+      return renderInShell(c.env, {
+        title: "ページが見つかりません",
+        status: 404,
+        main: html`<h1>ページが見つかりません</h1><p>${MESSAGES.not_found}</p><p><a href="/">トップページへ</a></p>`.toString(),
+      });
+    }
+    return c.json(new AppError("not_found", MESSAGES.not_found).toJSON(), 404);
+  });
+
+  app.onError(async (err, c) => {
+    const appErr = err instanceof AppError ? err : undefined;
+    if (!appErr) console.error("unhandled", err);
+    const e = appErr ?? new AppError("internal", MESSAGES.internal);
+    if (wantsHtml(c.req.path, c.req.header("accept"))) {
+      try {
+        const items = e.reasons.length ? e.reasons.map((r) => html`<li>${r.message}</li>`) : [html`<li>${e.message}</li>`];
+        return await renderInShell(c.env, {
+          title: "エラー",
+          status: e.status,
+          main: html`<h1>エラー</h1><ul role="alert">${items}</ul><p><a href="/">トップページへ</a></p>`.toString(),
+        });
+      } catch {
+        // fall through to the JSON envelope
+      }
+    }
+    return c.json(e.toJSON(), e.status);
+  });
+
+  return app;
+}
