@@ -5,11 +5,15 @@ import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const sharedDir = path.resolve(root, "../shared");
 
 export default defineConfig(async () => {
   const migrations = await readD1Migrations(path.join(root, "db/migrations"));
   return {
     root,
+    // Real data from ../shared/data reaches tests inside workerd as `import text from "@shared/data/…?raw"`.
+    resolve: { alias: { "@shared": sharedDir } },
+    server: { fs: { allow: [root, sharedDir] } },
     plugins: [
       cloudflareTest({
         wrangler: { configPath: path.join(root, "wrangler.toml") },
