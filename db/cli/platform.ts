@@ -9,6 +9,11 @@ export interface LocalPlatform {
 }
 
 export async function openLocalPlatform(): Promise<LocalPlatform> {
-  const proxy = await getPlatformProxy<{ DB: D1Database }>({ configPath: "wrangler.toml", persist: true });
+  // SHIORI_PERSIST_TO points the scripts at another local state (the 100k-record benchmark library).
+  const persistTo = process.env.SHIORI_PERSIST_TO;
+  const proxy = await getPlatformProxy<{ DB: D1Database }>({
+    configPath: "wrangler.toml",
+    persist: persistTo ? { path: persistTo } : true,
+  });
   return { d1: proxy.env.DB, db: createDb(proxy.env.DB), dispose: () => proxy.dispose() };
 }

@@ -1,0 +1,18 @@
+// Where things are, for the Node scripts (start, build, reset, seed, import, tests, bench).
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+/** The project's shared folder sits beside the checkout (as in CI): ../shared. SHIORI_SHARED overrides. */
+export const SHARED = process.env.SHIORI_SHARED ? path.resolve(process.env.SHIORI_SHARED) : path.resolve(ROOT, "../shared");
+export const DEMO_FIXTURE = path.join(SHARED, "fixtures/demo.json");
+export const DEMO_CATALOG_FILES = [
+  path.join(SHARED, "data/aozora/list_person_all_extended_utf8.partial-2022-02.csv"),
+  path.join(SHARED, "data/ndl/opensearch-title-clean-architecture.xml"),
+  path.join(SHARED, "data/ndl/opensearch-title-meitantei-conan.xml"),
+  path.join(SHARED, "data/ndl/opensearch-title-one-piece.xml"),
+];
+export const STATE_DIR = path.join(ROOT, ".wrangler/state");
+export const DEV_VARS = path.join(ROOT, ".dev.vars");
+export const SITE_DIST = path.join(ROOT, "site/dist");
+export const BIN = path.join(ROOT, "node_modules/.bin");

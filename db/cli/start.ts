@@ -1,0 +1,38 @@
+// `npm start`: build everything, print the URL and the demo logins, then serve it all on one port
+// (wrangler dev: the Hono Worker, the static site as Workers assets, D1 on local SQLite).
+import { spawn } from "node:child_process";
+import path from "node:path";
+import { buildAll } from "./build.ts";
+import { BIN, ROOT } from "./paths.ts";
+import { log } from "./run.ts";
+import { readDemoFixture } from "./seed.ts";
+
+const port = process.env.PORT ?? "8787";
+
+await buildAll();
+
+const fixture = readDemoFixture();
+const lines = [
+  "",
+  `栞 Shiori — ${fixture.library.name}`,
+  `  http://localhost:${port}`,
+  "",
+  "Demo patrons (図書館カード番号 / パスワード):",
+  ...fixture.patrons.map((p) => {
+    const secret = p.password ? p.password : p.temporaryPassword ? `${p.temporaryPassword} (仮パスワード)` : "(no password yet: issue one with 「パスワード発行・申請」)";
+    return `  ${p.card}  ${secret.padEnd(24)} ${p.name}`;
+  }),
+  "Demo staff (login / password):",
+  ...fixture.staff.map((s) => `  ${s.login.padEnd(14)} ${s.password.padEnd(20)} ${s.role} @ ${s.branch}`),
+  "",
+];
+process.stdout.write(lines.join("\n") + "\n");
+log(`serving on http://localhost:${port} (Ctrl+C to stop)`);
+
+const child = spawn(path.join(BIN, "wrangler"), ["dev", "--port", port, "--ip", "127.0.0.1", "--test-scheduled", "--show-interactive-dev-session=false"], {
+  cwd: ROOT,
+  stdio: "inherit",
+  env: { ...process.env, PATH: `${BIN}${path.delimiter}${process.env.PATH ?? ""}`, WRANGLER_SEND_METRICS: "false" },
+});
+for (const sig of ["SIGINT", "SIGTERM"] as const) process.on(sig, () => child.kill(sig));
+child.on("exit", (code) => process.exit(code ?? 0));

@@ -1,0 +1,31 @@
+// `npm test`: every test. Checks for Chromium first (a clear failure, never a skip), builds the local
+// library (migrations, demo data, catalogue, static site), runs the workerd tests, then the browser tests.
+import { spawnSync } from "node:child_process";
+import path from "node:path";
+import { buildAll } from "../../db/cli/build.ts";
+import { BIN, ROOT } from "../../db/cli/paths.ts";
+import { findChromium } from "./chromium.ts";
+import { runE2e } from "./run-e2e.ts";
+
+if (!findChromium()) {
+  process.stderr.write(
+    "npm test: no Chromium found (looked at $CHROMIUM_PATH and /usr/bin/chromium); the browser tests cannot run.\n" +
+      "Install Debian's package first: apt-get update && apt-get install -y chromium   (.ci/run does this).\n",
+  );
+  process.exit(1);
+}
+
+await buildAll();
+
+const unit = spawnSync(path.join(BIN, "vitest"), ["run", "--config", "tests/vitest.config.ts"], {
+  cwd: ROOT,
+  stdio: "inherit",
+  env: { ...process.env, PATH: `${BIN}${path.delimiter}${process.env.PATH ?? ""}` },
+});
+const e2e = await runE2e();
+const failed = [unit.status !== 0 && "workerd tests (vitest)", e2e !== 0 && "browser tests"].filter(Boolean);
+if (failed.length) {
+  process.stderr.write(`npm test: failed — ${failed.join(", ")}\n`);
+  process.exit(1);
+}
+process.stdout.write("npm test: all suites passed\n");
