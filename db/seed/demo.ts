@@ -2,7 +2,7 @@
 // addresses, staff, OPAC terminals. Safe to run again: existing rows are kept as they are, so a password a
 // patron changed, or a branch a librarian renamed, survives a restart (`npm run reset` starts afresh).
 import { sql } from "drizzle-orm";
-import type { Db } from "../../worker/src/data/db.ts";
+import { chunk, D1_MAX_PARAMS, type Db } from "../../worker/src/data/db.ts";
 import { branches, credentials, mailAddresses, opacTerminals, patrons, staffUsers } from "../schema/index.ts";
 import { hashPassword } from "../../worker/src/services/password-hash.ts";
 
@@ -34,20 +34,19 @@ export interface SeedSummary {
 
 export async function seedBranches(db: Db, fixture: Pick<DemoFixture, "branches">, now: number): Promise<void> {
   void now;
-  await db
-    .insert(branches)
-    .values(
-      fixture.branches.map((b, i) => ({
-        code: b.code,
-        name: b.name,
-        inCity: b.inCity,
-        // R11/R12: every in-city library is a pickup library; an outside library only lends (ILL).
-        isPickup: b.inCity,
-        sortOrder: i + 1,
-        note: b.note ?? null,
-      })),
-    )
-    .onConflictDoNothing({ target: branches.code });
+  const rows = fixture.branches.map((b, i) => ({
+    code: b.code,
+    name: b.name,
+    inCity: b.inCity,
+    // R11/R12: every in-city library is a pickup library; an outside library only lends (ILL).
+    isPickup: b.inCity,
+    sortOrder: i + 1,
+    note: b.note ?? null,
+  }));
+  // Seven bound values a row (id included): stay under D1's 100 per statement.
+  for (const part of chunk(rows, Math.floor(D1_MAX_PARAMS / 7))) {
+    await db.insert(branches).values(part).onConflictDoNothing({ target: branches.code });
+  }
 }
 
 export async function seedDemo(db: Db, fixture: DemoFixture, pepper: string, now: number): Promise<SeedSummary> {

@@ -1,0 +1,51 @@
+// Bytes over the wire of a first visit (empty cache): every response the page loads, each body compressed
+// with brotli (what Cloudflare serves to browsers that accept it), summed by kind.
+import { brotliCompressSync, constants } from "node:zlib";
+import type { Browser } from "playwright-core";
+
+export interface PageBytes {
+  url: string;
+  html: number;
+  css: number;
+  js: number;
+  other: number;
+  total: number;
+  requests: number;
+}
+
+export function brotliSize(body: Uint8Array | string): number {
+  return brotliCompressSync(typeof body === "string" ? Buffer.from(body) : body, {
+    params: { [constants.BROTLI_PARAM_QUALITY]: 11 },
+  }).length;
+}
+
+export async function firstVisitBytes(browser: Browser, url: string, javaScriptEnabled = true): Promise<PageBytes> {
+  const context = await browser.newContext({ javaScriptEnabled, viewport: { width: 360, height: 740 } });
+  const page = await context.newPage();
+  const pending: Promise<void>[] = [];
+  const out: PageBytes = { url, html: 0, css: 0, js: 0, other: 0, total: 0, requests: 0 };
+  page.on("response", (res) => {
+    pending.push(
+      (async () => {
+        const type = res.request().resourceType();
+        let body: Buffer;
+        try {
+          body = await res.body();
+        } catch {
+          return;
+        }
+        const n = brotliSize(body);
+        out.requests++;
+        if (type === "document") out.html += n;
+        else if (type === "stylesheet") out.css += n;
+        else if (type === "script") out.js += n;
+        else out.other += n;
+        out.total += n;
+      })(),
+    );
+  });
+  await page.goto(url, { waitUntil: "networkidle" });
+  await Promise.all(pending);
+  await context.close();
+  return out;
+}
