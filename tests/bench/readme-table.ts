@@ -1,0 +1,41 @@
+// Rewrites the benchmark table in README.md (between the bench markers) from tests/bench/results.json.
+import { readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { ROOT } from "../../db/cli/paths.ts";
+
+const r = JSON.parse(readFileSync(path.join(ROOT, "tests/bench/results.json"), "utf8"));
+const kb = (n: number | undefined) => (n === undefined ? "—" : `${(n / 1024).toFixed(1)} KB`);
+const row = (cells: (string | number)[]) => `| ${cells.join(" | ")} |`;
+const lat = (label: string, l: any) =>
+  l
+    ? [
+        row([`${label}: /api/search p50 / p95`, `${l.api.search_p50_ms} / ${l.api.search_p95_ms} ms`, `/health ${l.api.trivial_p50_ms} / ${l.api.trivial_p95_ms} ms → ×${l.api.ratio_p50} / ×${l.api.ratio_p95}`, "p95 ≤ ×2"]),
+        row([`${label}: /search (HTML) p50 / p95`, `${l.html.search_p50_ms} / ${l.html.search_p95_ms} ms`, `/health ${l.html.trivial_p50_ms} / ${l.html.trivial_p95_ms} ms → ×${l.html.ratio_p50} / ×${l.html.ratio_p95}`, "p95 ≤ ×2"]),
+      ]
+    : [];
+const lines = [
+  `Measured ${r.measured_at?.slice(0, 10)} on ${r.machine?.cpus} cores (${r.machine?.cpu}), ${r.machine?.memory_gb} GB, Node ${r.machine?.node}; ` +
+    `${r.load?.concurrency} concurrent clients for ${r.load?.seconds_per_phase} s per phase, each alternating /health and a search over ${r.load?.queries?.length} real queries.`,
+  "",
+  row(["figure", "measured", "compared with", "target"]),
+  row(["---", "---", "---", "---"]),
+  ...lat(`demo, ${r.demo?.records} records`, r.demo?.latency),
+  ...lat(`large, ${r.large?.records} records`, r.large?.latency),
+  ...(r.large?.static_build
+    ? [
+        row(["static build, large library", `${r.large.static_build.seconds_per_10k_pages} s per 10k record pages`, `${r.large.static_build.record_pages} pages in ${r.large.static_build.seconds} s, peak RSS ${r.large.static_build.peak_rss_mb} MB`, "≤ 10 s per 10k"]),
+      ]
+    : []),
+  row(["record page HTML (brotli)", kb(r.bytes?.record_html), "", "≤ 12 KB"]),
+  row(["record page, whole first visit (brotli)", kb(r.bytes?.record_first_visit_total), `${r.bytes?.record_first_visit?.requests} requests: HTML ${kb(r.bytes?.record_first_visit?.html)}, CSS ${kb(r.bytes?.record_first_visit?.css)}, JS ${kb(r.bytes?.record_first_visit?.js)}`, "≤ 30 KB"]),
+  row(["search page HTML (brotli)", kb(r.bytes?.search_html), `first visit ${kb(r.bytes?.search_first_visit?.total)}`, "≤ 12 KB"]),
+  row(["guide page HTML (brotli)", kb(r.bytes?.guide_html), `JS on the guide: ${r.bytes?.guide_js} bytes`, "≤ 12 KB, 0 KB JS"]),
+  row(["home page HTML (brotli)", kb(r.bytes?.home_html), "", "≤ 12 KB"]),
+];
+const readme = readFileSync(path.join(ROOT, "README.md"), "utf8");
+const start = "<!-- bench:start -->";
+const end = "<!-- bench:end -->";
+const a = readme.indexOf(start);
+const b = readme.indexOf(end);
+if (a < 0 || b < a) throw new Error("README.md has no bench markers");
+writeFileSync(path.join(ROOT, "README.md"), readme.slice(0, a + start.length) + "\n" + lines.join("\n") + "\n" + readme.slice(b));

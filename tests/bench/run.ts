@@ -1,0 +1,141 @@
+// `npm run bench`: the figures, never timed tests. Writes tests/bench/results.json and the README's table.
+//  1. Search latency p50/p95 through `wrangler dev`, at the demo size and at 100k records (synthesised from the
+//     real ones), side by side with the trivial endpoint /health under the same load, as a ratio.
+//  2. Static build time per 10,000 record pages and peak memory (astro build over the 100k library).
+//  3. Bytes over the wire (brotli) of a record page, the search page and a guide page.
+// Options (env): BENCH_RECORDS (default 100000), BENCH_SECONDS per load phase (default 15), BENCH_SKIP_LARGE=1.
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { buildAll } from "../../db/cli/build.ts";
+import { BIN, ROOT } from "../../db/cli/paths.ts";
+import { openLocalPlatform } from "../../db/cli/platform.ts";
+import { log, runTool } from "../../db/cli/run.ts";
+import { launch } from "../e2e/browser.ts";
+import { brotliSize, firstVisitBytes } from "./bytes.ts";
+import { mixedLoad, summarize } from "./load.ts";
+import { startDevServer } from "../support/server.ts";
+import { synthesiseLibrary } from "./synthesise.ts";
+
+const RESULTS = path.join(ROOT, "tests/bench/results.json");
+const LARGE_STATE = path.join(ROOT, ".wrangler/bench-large");
+const LARGE_DIST = path.join(ROOT, "site/.bench-dist");
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
+const TARGET_RECORDS = Number(process.env.BENCH_RECORDS ?? 100_000);
+
+// What patrons type: kana readings, 1–2 characters, titles, authors, an ISBN with hyphens, a series.
+const QUERIES = ["わがはいはねこ", "ワガハイ", "猫", "羅生", "こころ", "名探偵コナン", "978-4-04-805712-5", "夏目漱石", "の", "宮沢賢治 童話", "ONE PIECE", "銀河鉄道"];
+const searchPaths = (prefix: string) => QUERIES.map((q) => `${prefix}?q=${encodeURIComponent(q)}`);
+
+async function latency(label: string, persistTo?: string) {
+  const server = await startDevServer(8811, persistTo ? ["--persist-to", persistTo] : []);
+  try {
+    const records = await (await fetch(`${server.url}/api/search?q=${encodeURIComponent("の")}`)).json().catch(() => null);
+    void records;
+    // Warm up both paths (module load, SQLite page cache).
+    await mixedLoad(server.url, "/health", searchPaths("/api/search"), { concurrency: 4, durationMs: 3000, maxRequests: 400 });
+    const api = summarize(await mixedLoad(server.url, "/health", searchPaths("/api/search"), { concurrency: 8, durationMs: SECONDS * 1000, maxRequests: 20_000 }));
+    const htmlPage = summarize(await mixedLoad(server.url, "/health", searchPaths("/search"), { concurrency: 8, durationMs: SECONDS * 1000, maxRequests: 20_000 }));
+    log(`${label}: /api/search p95 ${api.search_p95_ms} ms vs /health ${api.trivial_p95_ms} ms (×${api.ratio_p95}); /search HTML ×${htmlPage.ratio_p95}`);
+    return { api, html: htmlPage };
+  } finally {
+    await server.stop();
+  }
+}
+
+async function countRecords(persistTo?: string): Promise<number> {
+  if (persistTo) process.env.SHIORI_PERSIST_TO = persistTo;
+  const platform = await openLocalPlatform();
+  try {
+    return (await platform.d1.prepare("SELECT count(*) AS n FROM records").first<{ n: number }>())!.n;
+  } finally {
+    await platform.dispose();
+    delete process.env.SHIORI_PERSIST_TO;
+  }
+}
+
+async function bytes(recordId: number) {
+  const browser = await launch();
+  const server = await startDevServer(8812);
+  try {
+    const html = async (p: string) => brotliSize(await (await fetch(server.url + p)).text());
+    const record = await firstVisitBytes(browser, `${server.url}/catalog/${recordId}/`);
+    const guide = await firstVisitBytes(browser, `${server.url}/guide/`);
+    const search = await firstVisitBytes(browser, `${server.url}/search?q=${encodeURIComponent("猫")}`);
+    return {
+      record_html: await html(`/catalog/${recordId}/`),
+      record_first_visit_total: record.total,
+      record_first_visit: record,
+      search_html: await html(`/search?q=${encodeURIComponent("猫")}`),
+      search_first_visit: search,
+      guide_html: await html("/guide/"),
+      guide_js: guide.js,
+      guide_first_visit: guide,
+      home_html: await html("/"),
+    };
+  } finally {
+    await server.stop();
+    await browser.close();
+  }
+}
+
+/** Runs astro build under /usr/bin/time for the peak resident memory; counts the record pages it wrote. */
+function staticBuild(persistTo: string) {
+  rmSync(LARGE_DIST, { recursive: true, force: true });
+  const t0 = performance.now();
+  const res = spawnSync("/usr/bin/time", ["-v", path.join(BIN, "astro"), "build", "--outDir", LARGE_DIST], {
+    cwd: ROOT,
+    encoding: "utf8",
+    maxBuffer: 256 * 1024 * 1024,
+    env: { ...process.env, PATH: `${BIN}${path.delimiter}${process.env.PATH ?? ""}`, SHIORI_PERSIST_TO: persistTo, ASTRO_TELEMETRY_DISABLED: "1" },
+  });
+  const seconds = (performance.now() - t0) / 1000;
+  if (res.status !== 0) throw new Error(`astro build failed:\n${res.stdout.slice(-4000)}\n${res.stderr.slice(-4000)}`);
+  const maxRss = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(res.stderr)?.[1] ?? NaN);
+  const pages = spawnSync("bash", ["-c", `ls -1 ${JSON.stringify(path.join(LARGE_DIST, "catalog"))} | wc -l`], { encoding: "utf8" });
+  const recordPages = Number(pages.stdout.trim());
+  rmSync(LARGE_DIST, { recursive: true, force: true });
+  return {
+    record_pages: recordPages,
+    seconds: Math.round(seconds * 10) / 10,
+    seconds_per_10k_pages: Math.round((seconds / recordPages) * 10_000 * 10) / 10,
+    peak_rss_mb: Math.round(maxRss / 1024),
+  };
+}
+
+const previous = existsSync(RESULTS) ? JSON.parse(readFileSync(RESULTS, "utf8")) : {};
+const results: Record<string, unknown> = {
+  ...previous,
+  measured_at: new Date().toISOString(),
+  machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memory_gb: Math.round(os.totalmem() / 2 ** 30), node: process.version },
+  load: { concurrency: 8, seconds_per_phase: SECONDS, queries: QUERIES },
+};
+
+log("bench: building the demo library");
+await buildAll();
+const demoRecords = await countRecords();
+const platform = await openLocalPlatform();
+const someRecord = await platform.d1.prepare("SELECT r.id FROM records r WHERE r.title = '吾輩は猫である' LIMIT 1").first<{ id: number }>();
+await platform.dispose();
+results.demo = { records: demoRecords, latency: await latency(`demo (${demoRecords} records)`) };
+results.bytes = await bytes(someRecord?.id ?? 1);
+
+if (process.env.BENCH_SKIP_LARGE !== "1") {
+  log(`bench: synthesising a ${TARGET_RECORDS}-record library in ${LARGE_STATE}`);
+  const t0 = performance.now();
+  runTool("wrangler", ["d1", "migrations", "apply", "DB", "--local", "--persist-to", LARGE_STATE], { CI: "true" });
+  const synth = await synthesiseLibrary(LARGE_STATE, TARGET_RECORDS);
+  const largeRecords = await countRecords(LARGE_STATE);
+  results.large = {
+    records: largeRecords,
+    synthesise_seconds: Math.round((performance.now() - t0) / 100) / 10,
+    synthesis: synth,
+    latency: await latency(`large (${largeRecords} records)`, LARGE_STATE),
+    static_build: staticBuild(LARGE_STATE),
+  };
+}
+
+writeFileSync(RESULTS, JSON.stringify(results, null, 2) + "\n");
+log(`bench: wrote ${path.relative(ROOT, RESULTS)}`);
+runTool("node", [path.join(ROOT, "tests/bench/readme-table.ts")]);
