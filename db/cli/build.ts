@@ -54,7 +54,7 @@ export async function buildAll(): Promise<void> {
   await seedLocal();
   await importDemoCatalog(process.env.SHIORI_FORCE_IMPORT === "1");
   log("building the site (Astro, pre-rendered from the local D1)");
-  runTool("astro", ["build"], { ASTRO_TELEMETRY_DISABLED: "1" });
+  runTool("astro", ["build", "--silent"], { ASTRO_TELEMETRY_DISABLED: "1" });
   log(`build finished in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 }
 
