@@ -6,7 +6,7 @@ import { openLocalPlatform, type LocalPlatform } from "../../../db/cli/platform.
 import { getRecordPages, listRecordIds, type RecordPage } from "../../../worker/src/data/catalog-read.ts";
 import { MAX_STATIC_RECORD_PAGES } from "./config.ts";
 
-const CHUNK = 500;
+const CHUNK = 1000;
 
 let platform: Promise<LocalPlatform> | undefined;
 let disposeTimer: ReturnType<typeof setTimeout> | undefined;

@@ -123,12 +123,7 @@ export function recordJsonLd(page: RecordPage, origin: string): Record<string, u
 
 /** JSON for <script type="application/ld+json">: '<', '>' and '&' escaped so the text can never close the element. */
 export function jsonForScript(value: unknown): string {
-  return JSON.stringify(value)
-    .replace(/</g, "\\u003c")
-    .replace(/>/g, "\\u003e")
-    .replace(/&/g, "\\u0026")
-    .replace(/\u2028/g, "\\u2028")
-    .replace(/\u2029/g, "\\u2029");
+  return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
 /** Head markup: canonical URL, description, JSON-LD. */
@@ -183,7 +178,7 @@ export function recordMain(page: RecordPage, opts: RecordMainOptions = {}): Html
     ["分類（NDC）", r.ndc],
     ["ISBN", isbn || null],
     ["シリーズ", page.series ? h`<a href="#series">${page.series.title}</a>${r.volumeLabel ? ` ${r.volumeLabel}` : ""}` : null],
-    ["注記", r.note],
+    ["注記", r.note ? h`<span class="pre">${r.note}</span>` : null],
     ["出典", r.sourceUrl && /^https?:\/\//.test(r.sourceUrl) ? h`<a href="${r.sourceUrl}" rel="nofollow noopener">${r.sourceUrl}</a>` : null],
   ];
   const series = page.series
