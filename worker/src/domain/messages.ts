@@ -11,6 +11,7 @@ export const MESSAGES = {
   page_invalid: "ページの指定が正しくありません。",
   sort_invalid: "並び順の指定が正しくありません。",
   facet_invalid: "絞り込みの指定が正しくありません。",
+  query_too_many_terms: "検索語が多すぎます。10語以内で入力してください。",
   // Catalogue, holdability (R11, R12)
   not_loanable: "館外への貸出をしていない資料（参考図書・辞書・貴重本など）のため、予約できません。",
   not_held_in_city: "市内の図書館に所蔵がないため、インターネットからは予約できません。図書館の窓口で「リクエスト（予約）申込書」をご提出ください。",

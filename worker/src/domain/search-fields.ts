@@ -1,0 +1,34 @@
+// R10: the searchable fields. The bits mark, in record_grams.fields, which fields of a record contain a gram;
+// the names are record_search_fts's columns (db/migrations/0001_search_and_invariants.sql), in its order.
+
+export const SEARCH_FIELDS = {
+  title: 1,
+  reading: 2,
+  author: 4,
+  author_reading: 8,
+  publisher: 16,
+  series: 32,
+  codes: 64,
+} as const;
+
+export type SearchField = keyof typeof SEARCH_FIELDS;
+
+/** record_search_fts's columns in table order. */
+export const FTS_COLUMNS: readonly SearchField[] = ["title", "reading", "author", "author_reading", "publisher", "series", "codes"];
+
+export const ALL_FIELDS_MASK = Object.values(SEARCH_FIELDS).reduce((a, b) => a | b, 0);
+
+/** What each field of the advanced form (資料名, 著者名, 出版者) looks in: a title is found by its reading and
+ *  by its series' title too, a person by the reading of the name. */
+export const SCOPES = {
+  any: FTS_COLUMNS,
+  title: ["title", "reading", "series"],
+  author: ["author", "author_reading"],
+  publisher: ["publisher"],
+} as const satisfies Record<string, readonly SearchField[]>;
+
+export type SearchScope = keyof typeof SCOPES;
+
+export function fieldsMask(fields: readonly SearchField[]): number {
+  return fields.reduce((m, f) => m | SEARCH_FIELDS[f], 0);
+}
