@@ -64,9 +64,15 @@ export function recordUrl(origin: string, id: number): string {
 export function recordTitle(page: RecordPage): string {
   const r = page.record;
   let t = r.title;
-  if (r.volumeLabel && !t.includes(r.volumeLabel)) t += ` ${r.volumeLabel}`;
+  if (volumeSuffix(page)) t += ` ${r.volumeLabel}`;
   if (r.subtitle) t += ` : ${r.subtitle}`;
   return t;
+}
+
+/** The volume label, when neither the title nor the subtitle already says it (Aozora often puts it in both). */
+function volumeSuffix(page: RecordPage): string | null {
+  const { title, subtitle, volumeLabel } = page.record;
+  return volumeLabel && !title.includes(volumeLabel) && subtitle !== volumeLabel ? volumeLabel : null;
 }
 
 function withReading(text: string, reading: string | null): Html | string {
@@ -150,7 +156,7 @@ export function holdingsTable(items: readonly RecordItem[]): Html {
         i.loanable ? "貸出可" : h`<strong>禁帯出</strong>`
       }</td><td data-item-status="${i.id}">${itemStatusLabel(i)}</td></tr>`,
   );
-  return h`<div class="scroll"><table><thead><tr><th scope="col">所蔵館</th><th scope="col">請求記号</th><th scope="col">区分</th><th scope="col">状態</th></tr></thead><tbody>${rows}</tbody></table></div>`;
+  return h`<div class="scroll" tabindex="0" role="group" aria-label="所蔵一覧"><table><thead><tr><th scope="col">所蔵館</th><th scope="col">請求記号</th><th scope="col">区分</th><th scope="col">状態</th></tr></thead><tbody>${rows}</tbody></table></div>`;
 }
 
 export interface RecordMainOptions {
@@ -162,7 +168,8 @@ export interface RecordMainOptions {
 export function recordMain(page: RecordPage, opts: RecordMainOptions = {}): Html {
   const r = page.record;
   const title = withReading(r.title, r.titleReading);
-  const volume = r.volumeLabel && !r.title.includes(r.volumeLabel) ? h` <span class="vol">${r.volumeLabel}</span>` : "";
+  const suffix = volumeSuffix(page);
+  const volume = suffix ? h` <span class="vol">${suffix}</span>` : "";
   const people = page.people.length
     ? h`<p class="people">${page.people.map((p, n) => h`${n ? "、" : ""}${personLink(p)}<span class="role">（${p.role}）</span>`)}</p>`
     : r.responsibility
