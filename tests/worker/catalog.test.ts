@@ -48,7 +48,7 @@ beforeAll(async () => {
     record(ids.outside, "県立にしかない本"),
     // Inserted out of order: the page must list them by volume_order.
     record(ids.vol3, "夜明け前 第二部下", { seriesId: 70, volumeLabel: "第二部下", volumeOrder: 4 }),
-    record(ids.vol1, "夜明け前 第一部上", { seriesId: 70, volumeLabel: "第一部上", volumeOrder: 1 }),
+    record(ids.vol1, "夜明け前", { seriesId: 70, subtitle: "第一部上", volumeLabel: "第一部上", volumeOrder: 1 }),
     record(ids.vol2, "夜明け前 第一部下", { seriesId: 70, volumeLabel: "第一部下", volumeOrder: 2 }),
     record(ids.evil, '</script><script>alert("x")</script><b>太字</b>', {
       titleReading: "<i>よみ</i>",
@@ -144,6 +144,12 @@ describe("R10 record page rendered by the Worker (past the static cap)", () => {
         `<li><span aria-current="page">第一部下</span></li>` +
         `<li><a href="/catalog/${ids.vol3}/">第二部下</a></li>`,
     );
+  });
+
+  it("names the volume once when the subtitle already says it", async () => {
+    const body = await (await get(`/catalog/${ids.vol1}/`)).text();
+    expect(body).toContain("<title>夜明け前 : 第一部上 | ");
+    expect(body).toMatch(/<h1>夜明け前<\/h1><p class="subtitle">第一部上<\/p>/);
   });
 
   it("escapes catalogue text everywhere, JSON-LD included", async () => {
