@@ -1,8 +1,18 @@
 // Where things are, for the Node scripts (start, build, reset, seed, import, tests, bench).
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+/** The checkout: the nearest folder above this module holding wrangler.toml. (Astro bundles this module into
+ *  site/dist/.prerender/ at build time, so a fixed "../.." from here would be wrong there.) */
+function findRoot(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, "wrangler.toml")) && existsSync(path.join(dir, "package.json"))) return dir;
+    if (path.dirname(dir) === dir) return process.cwd();
+  }
+}
+
+export const ROOT = findRoot(path.dirname(fileURLToPath(import.meta.url)));
 /** The project's shared folder sits beside the checkout (as in CI): ../shared. SHIORI_SHARED overrides. */
 export const SHARED = process.env.SHIORI_SHARED ? path.resolve(process.env.SHIORI_SHARED) : path.resolve(ROOT, "../shared");
 export const DEMO_FIXTURE = path.join(SHARED, "fixtures/demo.json");
