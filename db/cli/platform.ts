@@ -25,7 +25,13 @@ function d1OnlyConfig(): string {
     JSON.stringify({
       name: config.name,
       compatibility_date: config.compatibility_date,
-      d1_databases: config.d1_databases.map((d) => ({ binding: d.binding, database_name: d.database_name, database_id: d.database_id })),
+      // SHIORI_REMOTE=1: the production D1 through wrangler's remote bindings (needs `wrangler login`).
+      d1_databases: config.d1_databases.map((d) => ({
+        binding: d.binding,
+        database_name: d.database_name,
+        database_id: d.database_id,
+        ...(process.env.SHIORI_REMOTE === "1" ? { remote: true } : {}),
+      })),
     }),
   );
   return file;
