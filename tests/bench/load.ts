@@ -4,6 +4,8 @@
 export interface LoadResult {
   trivial: number[];
   measured: number[];
+  /** The measured latencies by path, for the per-query table. */
+  byPath: Record<string, number[]>;
   errors: number;
   statuses: Record<string, number>;
 }
@@ -14,7 +16,7 @@ export async function mixedLoad(
   paths: string[],
   opts: { concurrency: number; durationMs: number; maxRequests: number },
 ): Promise<LoadResult> {
-  const result: LoadResult = { trivial: [], measured: [], errors: 0, statuses: {} };
+  const result: LoadResult = { trivial: [], measured: [], byPath: {}, errors: 0, statuses: {} };
   const deadline = performance.now() + opts.durationMs;
   let issued = 0;
   let next = 0;
@@ -35,7 +37,9 @@ export async function mixedLoad(
       issued += 2;
       await one(trivialPath, result.trivial);
       const path = paths[next++ % paths.length]!;
+      const before = result.measured.length;
       await one(path, result.measured);
+      (result.byPath[path] ??= []).push(result.measured[before]!);
     }
   }
   await Promise.all(Array.from({ length: opts.concurrency }, client));
@@ -65,5 +69,8 @@ export function summarize(r: LoadResult) {
     search_p95_ms: round(m95),
     ratio_p50: round(m50 / t50),
     ratio_p95: round(m95 / t95),
+    per_query_p95_ms: Object.fromEntries(
+      Object.entries(r.byPath).map(([p, v]) => [decodeURIComponent(p.replace(/^.*\?q=/, "")), round(percentile(v, 95))]),
+    ),
   };
 }

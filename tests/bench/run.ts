@@ -31,14 +31,14 @@ const searchPaths = (prefix: string) => QUERIES.map((q) => `${prefix}?q=${encode
 async function latency(label: string, persistTo?: string) {
   const server = await startDevServer(8811, persistTo ? ["--persist-to", persistTo] : []);
   try {
-    const records = await (await fetch(`${server.url}/api/search?q=${encodeURIComponent("の")}`)).json().catch(() => null);
-    void records;
     // Warm up both paths (module load, SQLite page cache).
     await mixedLoad(server.url, "/health", searchPaths("/api/search"), { concurrency: 4, durationMs: 3000, maxRequests: 400 });
+    // One client: what one patron sees on an idle server.
+    const single = summarize(await mixedLoad(server.url, "/health", searchPaths("/api/search"), { concurrency: 1, durationMs: SECONDS * 1000, maxRequests: 5_000 }));
     const api = summarize(await mixedLoad(server.url, "/health", searchPaths("/api/search"), { concurrency: 8, durationMs: SECONDS * 1000, maxRequests: 20_000 }));
     const htmlPage = summarize(await mixedLoad(server.url, "/health", searchPaths("/search"), { concurrency: 8, durationMs: SECONDS * 1000, maxRequests: 20_000 }));
     log(`${label}: /api/search p95 ${api.search_p95_ms} ms vs /health ${api.trivial_p95_ms} ms (×${api.ratio_p95}); /search HTML ×${htmlPage.ratio_p95}`);
-    return { api, html: htmlPage };
+    return { single, api, html: htmlPage };
   } finally {
     await server.stop();
   }
