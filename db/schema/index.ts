@@ -6,3 +6,4 @@ export * from "./circulation.ts";
 export * from "./mail.ts";
 export * from "./audit.ts";
 export * from "./search.ts";
+export * from "./auth.ts";

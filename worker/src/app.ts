@@ -7,6 +7,7 @@ import { MESSAGES } from "./domain/messages.ts";
 import { renderInShell } from "./views/shell.ts";
 import { searchRoutes } from "./routes/search.ts";
 import { catalogRoutes } from "./routes/catalog.ts";
+import { sessionMiddleware } from "./middleware/session.ts";
 
 function wantsHtml(path: string, accept: string | undefined): boolean {
   return !path.startsWith("/api/") && (accept ?? "").includes("text/html");
@@ -22,6 +23,8 @@ export function buildApp() {
     c.res.headers.set("Referrer-Policy", "strict-origin-when-cross-origin");
     if (!c.res.headers.has("Cache-Control")) c.res.headers.set("Cache-Control", "no-store");
   });
+
+  app.use(sessionMiddleware);
 
   // The trivial endpoint the benchmarks compare against.
   app.get("/health", (c) => c.text("ok"));

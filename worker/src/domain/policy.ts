@@ -1,4 +1,4 @@
-// R02, R14, R21, R31, R33, R40: the library's policy numbers, in one place. Everything else imports them.
+// R02, R03, R05, R14, R21, R31, R33, R40 and issue 3's sessions and throttle: the library's policy numbers, in one place.
 
 /** R02: a password is 6 to 20 half-width alphanumerics. */
 export const PASSWORD_MIN = 6;
@@ -23,3 +23,41 @@ export const CANCELLED_VISIBLE_DAYS = 14;
 
 /** R40: up to 3 mail addresses per patron (PC and phone together). */
 export const MAIL_ADDRESS_LIMIT = 3;
+
+// Sessions (issue 3 item 2). R03: one password opens both the web site and the in-library OPAC terminals; a
+// terminal is a shared machine in a public room, so its sessions end much sooner (the next patron sits down).
+/** A web session ends after 30 minutes without a request. */
+export const SESSION_IDLE_MS = 30 * 60_000;
+/** A web session ends 12 hours after login, however active (a stolen cookie does not live for ever). */
+export const SESSION_ABSOLUTE_MS = 12 * 60 * 60_000;
+/** R03: an OPAC terminal session ends after 3 idle minutes: automatic logout on the shared machine. */
+export const OPAC_SESSION_IDLE_MS = 3 * 60_000;
+/** R03: an OPAC terminal session ends 30 minutes after login. */
+export const OPAC_SESSION_ABSOLUTE_MS = 30 * 60_000;
+/** last_seen_at is written at most once a minute on the web (one D1 write per minute, not per request)… */
+export const SESSION_TOUCH_MS = 60_000;
+/** …and every 15 seconds on an OPAC terminal, so its 3-minute idle limit is never cut short by more than 15 s. */
+export const OPAC_SESSION_TOUCH_MS = 15_000;
+
+// Throttling (issue 3 item 5; R02 allows 6-character alphanumerics, weaker than NIST SP 800-63B, so guessing is
+// slowed instead). Progressive delay, never a lock: after `free` failures the next attempt waits `baseMs`,
+// doubling with each further failure up to `maxMs`; failures older than `windowMs` are forgotten. R04's
+// self-service issue is throttled by the same numbers.
+/** Failures are remembered for 24 hours per card and per client address. */
+export const THROTTLE_WINDOW_MS = 24 * 60 * 60_000;
+/** Per card: 5 failures free, then 30 s, 1, 2, 4, 8 min, capped at 15 min. */
+export const THROTTLE_CARD = { free: 5, baseMs: 30_000, maxMs: 15 * 60_000, windowMs: THROTTLE_WINDOW_MS } as const;
+/**
+ * Per client address (IPv6: its /64): 20 failures free — several patrons may share one address (a carrier's
+ * NAT, the library's own Wi-Fi) — then 30 s doubling to 15 min. One password tried over many card numbers
+ * (password spraying) fails once per card and is stopped here.
+ */
+export const THROTTLE_ADDRESS = { free: 20, baseMs: 30_000, maxMs: 15 * 60_000, windowMs: THROTTLE_WINDOW_MS } as const;
+/**
+ * Overall: more than 1,000 failures in 10 minutes is an attack from many addresses; every attempt then waits
+ * 1 s doubling to 30 s. It bounds the guessing rate (and the PBKDF2 work) whatever the number of addresses.
+ */
+export const THROTTLE_OVERALL = { free: 1000, baseMs: 1_000, maxMs: 30_000, windowMs: 10 * 60_000 } as const;
+
+/** R05: a counter-issued temporary password has 8 characters. */
+export const TEMPORARY_PASSWORD_LENGTH = 8;

@@ -1,0 +1,64 @@
+// Issue 3 item 10: an audit row for every login, failure, password change and issue. Never a password or a token.
+import { sql, type SQL } from "drizzle-orm";
+import { auditLog } from "../../../db/schema/index.ts";
+import type { Db } from "./db.ts";
+
+export type AuditAction =
+  | "login"
+  | "login_failed"
+  | "login_throttled"
+  | "login_refused"
+  | "logout"
+  | "password_changed"
+  | "password_change_failed"
+  | "password_applied"
+  | "password_apply_failed"
+  | "password_apply_throttled"
+  | "temporary_password_issued"
+  | "staff_login"
+  | "staff_login_failed"
+  | "staff_login_throttled";
+
+export interface AuditEntry {
+  at: number;
+  actorKind: "patron" | "staff" | "system" | "anonymous";
+  actorId?: number | null;
+  action: AuditAction;
+  targetKind?: "patron" | "staff" | null;
+  targetId?: number | null;
+  detail?: Record<string, unknown> | null;
+  clientAddress?: string | null;
+}
+
+function row(e: AuditEntry) {
+  return {
+    at: e.at,
+    actorKind: e.actorKind,
+    actorId: e.actorId ?? null,
+    action: e.action,
+    targetKind: e.targetKind ?? null,
+    targetId: e.targetId ?? null,
+    detail: e.detail ? JSON.stringify(e.detail) : null,
+    // An address is at most 45 characters (IPv6 with an IPv4 tail); anything longer was not one.
+    clientAddress: e.clientAddress ? e.clientAddress.slice(0, 64) : null,
+  };
+}
+
+export function auditStatement(db: Db, e: AuditEntry) {
+  return db.insert(auditLog).values(row(e));
+}
+
+/** An audit row written only if `condition` holds when the batch reaches it (it re-checks what the batch did). */
+export function auditIfStatement(db: Db, e: AuditEntry, condition: SQL) {
+  const r = row(e);
+  // INSERT … SELECT names every column of audit_log in table order, id first (NULL: the next rowid).
+  return db
+    .insert(auditLog)
+    .select(
+      sql`SELECT NULL, ${r.at}, ${r.actorKind}, ${r.actorId}, ${r.action}, ${r.targetKind}, ${r.targetId}, ${r.detail}, ${r.clientAddress} WHERE ${condition}`,
+    );
+}
+
+export async function writeAudit(db: Db, e: AuditEntry): Promise<void> {
+  await auditStatement(db, e);
+}
