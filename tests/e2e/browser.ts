@@ -12,13 +12,17 @@ export async function launch(): Promise<Browser> {
   return chromium.launch({ executablePath, args: CHROMIUM_ARGS, headless: true });
 }
 
-export async function newContext(browser: Browser, opts: { javaScriptEnabled?: boolean; width?: number } = {}): Promise<BrowserContext> {
+export async function newContext(
+  browser: Browser,
+  opts: { javaScriptEnabled?: boolean; width?: number; bypassCSP?: boolean } = {},
+): Promise<BrowserContext> {
   return browser.newContext({
     javaScriptEnabled: opts.javaScriptEnabled ?? true,
     viewport: { width: opts.width ?? 1024, height: 800 },
     locale: "ja-JP",
-    // axe-core is injected as a script; the site's CSP must not stop the test tool itself.
-    bypassCSP: true,
+    // axe-core is injected as a script; the site's CSP must not stop the test tool itself. The security tests
+    // (tests/e2e/security.test.ts) pass false: there the CSP is what is being tested.
+    bypassCSP: opts.bypassCSP ?? true,
   });
 }
 

@@ -5,6 +5,8 @@ import type { AppEnv } from "./env.ts";
 import { AppError } from "./errors.ts";
 import { MESSAGES } from "./domain/messages.ts";
 import { renderInShell } from "./views/shell.ts";
+import { securityHeaders } from "./middleware/security-headers.ts";
+import { csrfProtection } from "./middleware/csrf.ts";
 import { searchRoutes } from "./routes/search.ts";
 import { catalogRoutes } from "./routes/catalog.ts";
 import { sessionMiddleware } from "./middleware/session.ts";
@@ -16,13 +18,10 @@ function wantsHtml(path: string, accept: string | undefined): boolean {
 export function buildApp() {
   const app = new Hono<AppEnv>();
 
-  app.use(async (c, next) => {
-    await next();
-    // Baseline headers on every Worker response (issue 3 extends them: CSP with hashed island scripts).
-    c.res.headers.set("X-Content-Type-Options", "nosniff");
-    c.res.headers.set("Referrer-Policy", "strict-origin-when-cross-origin");
-    if (!c.res.headers.has("Cache-Control")) c.res.headers.set("Cache-Control", "no-store");
-  });
+  // Security baseline (docs/security.md): headers on every response, errors included; then CSRF checks on
+  // every state-changing request, before any route can see it.
+  app.use(securityHeaders());
+  app.use(csrfProtection());
 
   app.use(sessionMiddleware);
 

@@ -1,0 +1,48 @@
+// Issue 3 item 10: security headers on every Worker response (API JSON, dynamic HTML, errors, redirects).
+// Static pages get the same values from site/dist/_headers; both come from middleware/security-policy.ts, and
+// the CSP hashes from the build's /_csp.json, read once per isolate like the page shell (views/shell.ts).
+import type { MiddlewareHandler } from "hono";
+import type { AppEnv, Env } from "../env.ts";
+import { CSP_MANIFEST_PATH, isPrivatePath, parseCspManifest, securityHeaderList, type CspHashes } from "./security-policy.ts";
+
+/** Without a manifest no inline script or style is allowed: a broken build loses its islands, not its safety. */
+const NO_HASHES: CspHashes = { script: [], style: [] };
+
+let hashesCache: Promise<CspHashes> | undefined;
+
+async function fetchHashes(env: Env): Promise<CspHashes> {
+  const res = await env.ASSETS.fetch(new Request(`https://assets.invalid${CSP_MANIFEST_PATH}`));
+  if (!res.ok) throw new Error(`${CSP_MANIFEST_PATH} missing from the static assets (status ${res.status}); run the site build`);
+  const hashes = parseCspManifest(await res.json());
+  if (!hashes) throw new Error(`${CSP_MANIFEST_PATH} is malformed; run the site build`);
+  return hashes;
+}
+
+function loadHashes(env: Env): Promise<CspHashes> {
+  hashesCache ??= fetchHashes(env).catch((err: unknown) => {
+    // Fail closed for this request, and try again on the next one (the assets may appear after a rebuild).
+    console.error("security headers:", err instanceof Error ? err.message : err);
+    hashesCache = undefined;
+    return NO_HASHES;
+  });
+  return hashesCache;
+}
+
+export function securityHeaders(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    await next();
+    const hashes = await loadHashes(c.env);
+    const list = securityHeaderList(hashes, { privatePage: isPrivatePath(c.req.path) });
+    let headers = c.res.headers;
+    try {
+      headers.set(list[0]![0], list[0]![1]);
+    } catch {
+      // A response passed through from fetch() has immutable headers: copy it once.
+      c.res = new Response(c.res.body, c.res);
+      headers = c.res.headers;
+    }
+    for (const [name, value] of list) headers.set(name, value);
+    // Worker answers are per request unless a route says otherwise (record pages: a minute, public).
+    if (!headers.has("Cache-Control")) headers.set("Cache-Control", "no-store");
+  };
+}

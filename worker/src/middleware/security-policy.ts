@@ -1,0 +1,82 @@
+// Issue 3 item 10: the security headers, defined once. The Worker sets them on its own responses
+// (middleware/security-headers.ts); the site build writes the same values into site/dist/_headers for the
+// static pages (site/integrations/security-headers.ts). Only the CSP's script/style hashes vary: the build
+// collects them from the pages it wrote and publishes them as /_csp.json, which both channels feed through
+// contentSecurityPolicy() below. See docs/security.md.
+
+/** The hashes of the inline <script> and <style> bodies the built pages carry ("sha256-…", unquoted). */
+export interface CspHashes {
+  script: string[];
+  style: string[];
+}
+
+/** Where the build publishes the hashes (a static asset the Worker reads through its ASSETS binding). */
+export const CSP_MANIFEST_PATH = "/_csp.json";
+
+export interface CspManifest extends CspHashes {
+  version: 1;
+}
+
+const HASH_SOURCE = /^sha(256|384|512)-[A-Za-z0-9+/]+={0,2}$/;
+
+/** Only well-formed hash sources may enter the policy: a manifest can never smuggle in a directive or a host. */
+export function isHashSource(value: unknown): value is string {
+  return typeof value === "string" && HASH_SOURCE.test(value);
+}
+
+/** Reads a manifest, refusing anything that is not a list of hash sources. */
+export function parseCspManifest(value: unknown): CspHashes | null {
+  if (!value || typeof value !== "object") return null;
+  const { version, script, style } = value as Partial<CspManifest>;
+  if (version !== 1 || !Array.isArray(script) || !Array.isArray(style)) return null;
+  if (!script.every(isHashSource) || !style.every(isHashSource)) return null;
+  return { script: [...script], style: [...style] };
+}
+
+/**
+ * The Content-Security-Policy. Scripts: same-origin files and the hashed inline scripts Astro and Solid emit
+ * (island loader, Solid's hydration bootstrap) — never 'unsafe-inline', so injected markup cannot run code.
+ * Styles: same-origin files and the hashed inline stylesheet (build.inlineStylesheets: "always").
+ */
+export function contentSecurityPolicy(hashes: CspHashes): string {
+  const quoted = (list: string[]) => list.filter(isHashSource).map((h) => `'${h}'`);
+  return [
+    "default-src 'self'",
+    ["script-src 'self'", ...quoted(hashes.script)].join(" "),
+    ["style-src 'self'", ...quoted(hashes.style)].join(" "),
+    "img-src 'self' data:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "form-action 'self'",
+    "base-uri 'none'",
+    "frame-ancestors 'none'",
+    "object-src 'none'",
+  ].join("; ");
+}
+
+/** Two years: well past the one year HSTS preload lists and the issue ask for. */
+export const HSTS = "max-age=63072000; includeSubDomains";
+export const REFERRER_POLICY = "strict-origin-when-cross-origin";
+/** Account pages may carry a card number or a one-time state in the URL: send no referrer at all. */
+export const REFERRER_POLICY_PRIVATE = "no-referrer";
+/** Nothing on the site needs these features; deny them to the page and to anything it might embed. */
+export const PERMISSIONS_POLICY =
+  "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()";
+
+/** Worker paths for one patron or staff member: login, account, 「パスワード発行・申請」, staff (no referrer). */
+export function isPrivatePath(path: string): boolean {
+  return /^\/(account|login|logout|password|staff)(\/|$)/.test(path);
+}
+
+/** Every security header, in the order the _headers file lists them. */
+export function securityHeaderList(hashes: CspHashes, opts: { privatePage?: boolean } = {}): [string, string][] {
+  return [
+    ["Content-Security-Policy", contentSecurityPolicy(hashes)],
+    ["Strict-Transport-Security", HSTS],
+    ["X-Content-Type-Options", "nosniff"],
+    ["X-Frame-Options", "DENY"],
+    ["Referrer-Policy", opts.privatePage ? REFERRER_POLICY_PRIVATE : REFERRER_POLICY],
+    ["Permissions-Policy", PERMISSIONS_POLICY],
+    ["Cross-Origin-Opener-Policy", "same-origin"],
+  ];
+}
