@@ -9,6 +9,7 @@ import { securityHeaders } from "./middleware/security-headers.ts";
 import { csrfProtection } from "./middleware/csrf.ts";
 import { searchRoutes } from "./routes/search.ts";
 import { catalogRoutes } from "./routes/catalog.ts";
+import { accountRoutes } from "./routes/account.ts";
 import { sessionMiddleware } from "./middleware/session.ts";
 
 function wantsHtml(path: string, accept: string | undefined): boolean {
@@ -30,6 +31,7 @@ export function buildApp() {
 
   app.route("/", searchRoutes);
   app.route("/", catalogRoutes);
+  app.route("/", accountRoutes);
 
   app.notFound(async (c) => {
     if (wantsHtml(c.req.path, c.req.header("accept"))) {

@@ -12,21 +12,30 @@ export interface ShellContent {
   /** The header search box's value (untrusted text; set as an attribute, escaped by HTMLRewriter). */
   query?: string;
   status?: number;
+  /**
+   * Trusted HTML for the header's session slot (views/account.ts: the patron's name and 「ログアウト」, or
+   * 「ログイン」), replacing the header island there. Omitted: the island asks GET /api/session itself.
+   */
+  session?: string;
+  /** A shell that also carries a page's island, kept after `main` (/_shell/login/: the login form's). */
+  shell?: "login";
 }
 
-let shellCache: { text: string } | undefined;
+const SHELL_PATHS = { default: "/_shell/", login: "/_shell/login/" } as const;
+const shellCache = new Map<string, string>();
 
-async function loadShell(env: Env): Promise<string> {
-  if (shellCache) return shellCache.text;
-  const res = await env.ASSETS.fetch(new Request("https://assets.invalid/_shell/"));
-  if (!res.ok) throw new Error(`shell page missing from the static assets (status ${res.status}); run the site build`);
+async function loadShell(env: Env, path: string): Promise<string> {
+  const cached = shellCache.get(path);
+  if (cached !== undefined) return cached;
+  const res = await env.ASSETS.fetch(new Request(`https://assets.invalid${path}`));
+  if (!res.ok) throw new Error(`shell page ${path} missing from the static assets (status ${res.status}); run the site build`);
   const text = await res.text();
-  shellCache = { text };
+  shellCache.set(path, text);
   return text;
 }
 
 export async function renderInShell(env: Env, content: ShellContent): Promise<Response> {
-  const shell = await loadShell(env);
+  const shell = await loadShell(env, SHELL_PATHS[content.shell ?? "default"]);
   const siteName = env.SITE_NAME;
   const rewriter = new HTMLRewriter()
     .on("title", {
@@ -42,7 +51,13 @@ export async function renderInShell(env: Env, content: ShellContent): Promise<Re
     })
     .on("main", {
       element(el) {
-        el.setInnerContent(content.main, { html: true });
+        // The plain shell's <main> is empty; a page shell's island (and its scripts) stay after the content.
+        el.prepend(content.main, { html: true });
+      },
+    })
+    .on("[data-shell-session] astro-island", {
+      element(el) {
+        if (content.session !== undefined) el.replace(content.session, { html: true });
       },
     })
     .on("head", {

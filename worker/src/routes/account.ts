@@ -1,0 +1,311 @@
+// R01–R08, issue 3 items 1, 6–9: the patron's account routes. HTML forms that work without JavaScript (POST,
+// then 303 to the next page) and a small JSON API for the islands:
+//   GET  /login                 ログイン (next kept: a same-site path only)      POST /login   → 303 next or /account
+//   POST /logout                → 303 /
+//   GET  /account               「利用者情報メンテナンス」 (patron)
+//   GET  /account/password      「パスワード変更」 (patron, a temporary password allowed: R05)   POST → 303 /account
+//   GET  /password/apply        「パスワード発行・申請」 (R04, R05, R08)
+//   GET  /password/apply/form   「本パスワード申請」                                POST /password/apply → 303 /login
+//   GET/POST/DELETE /api/session  who am I / log in (JSON) / log out
+// Handlers only read the input, call a service and answer; the rules and their messages live in the services.
+import { Hono, type Context } from "hono";
+import type { AppEnv } from "../env.ts";
+import { AppError } from "../errors.ts";
+import { createDb } from "../data/db.ts";
+import { MESSAGES } from "../domain/messages.ts";
+import { CSRF_FIELD, csrfField, csrfToken, rotateCsrfCookie } from "../middleware/csrf.ts";
+import { clearSessionCookie, requirePatron, sessionCookie, sessionToken } from "../middleware/session.ts";
+import { ThrottledError, applyPassword, changePassword, loginPatron, logout } from "../services/auth.ts";
+import { renderInShell } from "../views/shell.ts";
+import {
+  accountMain,
+  applyFormMain,
+  applyIntroMain,
+  headerLoginHtml,
+  headerSessionHtml,
+  loginMain,
+  noticeCode,
+  passwordChangeMain,
+  type FormError,
+} from "../views/account.ts";
+
+export const accountRoutes = new Hono<AppEnv>();
+
+/**
+ * noindex, and the referrer policy for the forms on these pages. The security headers send these pages with
+ * `Referrer-Policy: no-referrer`, under which Chromium posts a form with `Origin: null` — which the CSRF check
+ * (rightly) refuses, so no form here could be sent without JavaScript. `same-origin` keeps what no-referrer is
+ * for (nothing of these URLs ever leaves the site) and lets the browser name our own origin on our own forms.
+ */
+const PAGE_HEAD = '<meta name="robots" content="noindex"><meta name="referrer" content="same-origin">';
+const ACCOUNT_HOME = "/account";
+const ORIGIN_PROBE = "https://same-site.invalid";
+
+/**
+ * Where to go after logging in: only a path of this site. Anything else — another origin, a protocol-relative
+ * `//host`, a backslash (browsers read `/\host` as `//host`), control characters, a scheme — gives the
+ * fallback, and so do /login and /logout themselves (no loop) and the JSON API. No open redirect.
+ */
+export function safeNext(raw: unknown, fallback = ACCOUNT_HOME): string {
+  if (typeof raw !== "string" || raw === "" || raw.length > 2000) return fallback;
+  if (!raw.startsWith("/") || raw.startsWith("//") || /[\\\p{Cc}\s]/u.test(raw)) return fallback;
+  let url: URL;
+  try {
+    url = new URL(raw, ORIGIN_PROBE);
+  } catch {
+    return fallback;
+  }
+  if (url.origin !== ORIGIN_PROBE) return fallback;
+  const path = url.pathname + url.search + url.hash;
+  // `/.//evil.example` normalises to `//evil.example`: check again after the parser.
+  if (path.startsWith("//")) return fallback;
+  if (/^\/(login|logout)(\/|$)/.test(url.pathname) || url.pathname.startsWith("/api/")) return fallback;
+  return path;
+}
+
+function clientAddress(c: Context<AppEnv>): string {
+  return c.req.header("cf-connecting-ip") ?? "unknown";
+}
+
+function formText(body: Record<string, unknown>, name: string): string {
+  const value = body[name];
+  return typeof value === "string" ? value : "";
+}
+
+function asFormError(err: unknown): FormError {
+  if (err instanceof AppError) return { message: err.message, reasons: err.reasons };
+  throw err;
+}
+
+/** A refused form comes back with 400, or 429 when throttled (with Retry-After when the service says when). */
+function refusedStatus(err: unknown): 400 | 429 {
+  return err instanceof AppError && err.code === "too_many_requests" ? 429 : 400;
+}
+
+function retryAfter(err: unknown): string | undefined {
+  return err instanceof ThrottledError ? String(Math.max(1, Math.ceil(err.retryAfterSeconds))) : undefined;
+}
+
+/**
+ * R03: an in-library OPAC terminal opens /login?terminal=CODE (its kiosk start page); the code rides along in the
+ * form and gives the session the terminal's short timeouts. Claiming to be a terminal only restricts oneself.
+ */
+function terminalCode(raw: unknown): string | undefined {
+  return typeof raw === "string" && /^[a-z0-9-]{1,32}$/.test(raw) ? raw : undefined;
+}
+
+/** The header's session slot as the Worker renders it on its account pages. */
+function headerSession(c: Context<AppEnv>): string {
+  const s = c.get("session");
+  if (s?.kind === "patron") return headerSessionHtml({ name: s.name, temporary: s.temporary, csrf: csrfField(c) }).toString();
+  return headerLoginHtml().toString();
+}
+
+async function page(
+  c: Context<AppEnv>,
+  opts: { title: string; main: string; status?: number; shell?: "login"; retryAfter?: string },
+): Promise<Response> {
+  const res = await renderInShell(c.env, {
+    title: opts.title,
+    main: opts.main,
+    head: PAGE_HEAD,
+    status: opts.status,
+    shell: opts.shell,
+    session: headerSession(c),
+  });
+  res.headers.set("Cache-Control", "no-store");
+  if (opts.retryAfter) res.headers.set("Retry-After", opts.retryAfter);
+  return res;
+}
+
+function seeOther(c: Context<AppEnv>, location: string): Response {
+  c.header("Cache-Control", "no-store");
+  return c.redirect(location, 303);
+}
+
+/** Where a patron goes after logging in: R05 sends a temporary password straight to 「パスワード変更」. */
+function afterLogin(temporary: boolean, next: string): string {
+  return temporary ? "/account/password" : next;
+}
+
+// ---- ログイン / ログアウト ------------------------------------------------------------------------------
+
+accountRoutes.get("/login", async (c) => {
+  const next = safeNext(c.req.query("next"));
+  const s = c.get("session");
+  if (s?.kind === "patron") return seeOther(c, afterLogin(s.temporary, next));
+  return page(c, {
+    title: "ログイン",
+    shell: "login",
+    main: loginMain({ csrf: csrfField(c), next, terminal: terminalCode(c.req.query("terminal")), notice: noticeCode(c.req.query("notice")) }).toString(),
+  });
+});
+
+accountRoutes.post("/login", async (c) => {
+  const body = await c.req.parseBody();
+  const card = formText(body, "card");
+  const next = safeNext(formText(body, "next"));
+  const terminal = terminalCode(formText(body, "terminal"));
+  try {
+    const result = await loginPatron(createDb(c.env.DB), c.env, {
+      card,
+      password: formText(body, "password"),
+      clientAddress: clientAddress(c),
+      terminalCode: terminal,
+      previousToken: sessionToken(c),
+      now: Date.now(),
+    });
+    c.header("Set-Cookie", sessionCookie(result.token, result.expiresAt));
+    // A token copied from a page before the login is useless after it.
+    await rotateCsrfCookie(c);
+    return seeOther(c, afterLogin(result.patron.temporary, next));
+  } catch (err) {
+    const error = asFormError(err);
+    return page(c, {
+      title: "ログイン",
+      shell: "login",
+      status: refusedStatus(err),
+      retryAfter: retryAfter(err),
+      // The card number comes back (the patron need not type it again); the password never does.
+      main: loginMain({ csrf: csrfField(c), next, terminal, card, error }).toString(),
+    });
+  }
+});
+
+async function endSession(c: Context<AppEnv>): Promise<void> {
+  const token = sessionToken(c);
+  if (token) await logout(createDb(c.env.DB), token, Date.now());
+  c.header("Set-Cookie", clearSessionCookie());
+  await rotateCsrfCookie(c);
+}
+
+accountRoutes.post("/logout", async (c) => {
+  await endSession(c);
+  return seeOther(c, "/");
+});
+
+// ---- 「利用者情報メンテナンス」 -----------------------------------------------------------------------------
+
+accountRoutes.get("/account", requirePatron(), async (c) => {
+  const s = c.get("session");
+  if (s?.kind !== "patron") throw new AppError("unauthorized", MESSAGES.login_required);
+  return page(c, {
+    title: "利用者情報メンテナンス",
+    main: accountMain({ name: s.name, cardNumber: s.cardNumber, csrf: csrfField(c), notice: noticeCode(c.req.query("notice")) }).toString(),
+  });
+});
+
+// ---- 「パスワード変更」 (R05, R06, R07) ---------------------------------------------------------------------
+
+accountRoutes.get("/account/password", requirePatron({ allowTemporary: true }), async (c) => {
+  const s = c.get("session");
+  if (s?.kind !== "patron") throw new AppError("unauthorized", MESSAGES.login_required);
+  return page(c, {
+    title: "パスワード変更",
+    main: passwordChangeMain({ csrf: csrfField(c), cardNumber: s.cardNumber, temporary: s.temporary }).toString(),
+  });
+});
+
+accountRoutes.post("/account/password", requirePatron({ allowTemporary: true }), async (c) => {
+  const s = c.get("session");
+  if (s?.kind !== "patron") throw new AppError("unauthorized", MESSAGES.login_required);
+  const body = await c.req.parseBody();
+  try {
+    await changePassword(createDb(c.env.DB), c.env, {
+      patronId: s.patronId,
+      currentToken: sessionToken(c),
+      current: formText(body, "current"),
+      next: formText(body, "next"),
+      confirm: formText(body, "confirm"),
+      clientAddress: clientAddress(c),
+      now: Date.now(),
+    });
+    return seeOther(c, "/account?notice=password_changed");
+  } catch (err) {
+    const error = asFormError(err);
+    return page(c, {
+      title: "パスワード変更",
+      status: refusedStatus(err),
+      retryAfter: retryAfter(err),
+      main: passwordChangeMain({ csrf: csrfField(c), cardNumber: s.cardNumber, temporary: s.temporary, error }).toString(),
+    });
+  }
+});
+
+// ---- 「パスワード発行・申請」 → 「本パスワード申請」 (R04, R08) -----------------------------------------------------
+
+accountRoutes.get("/password/apply", (c) => page(c, { title: "パスワード発行・申請", main: applyIntroMain().toString() }));
+
+accountRoutes.get("/password/apply/form", (c) =>
+  page(c, { title: "本パスワード申請", main: applyFormMain({ csrf: csrfField(c) }).toString() }),
+);
+
+accountRoutes.post("/password/apply", async (c) => {
+  const body = await c.req.parseBody();
+  const values = {
+    card: formText(body, "card"),
+    birthDate: formText(body, "birthDate"),
+    phone: formText(body, "phone"),
+    agreed: formText(body, "agreed") !== "",
+  };
+  try {
+    await applyPassword(createDb(c.env.DB), c.env, {
+      ...values,
+      password: formText(body, "password"),
+      confirm: formText(body, "confirm"),
+      clientAddress: clientAddress(c),
+      now: Date.now(),
+    });
+    return seeOther(c, "/login?notice=password_issued");
+  } catch (err) {
+    const error = asFormError(err);
+    return page(c, {
+      title: "本パスワード申請",
+      status: refusedStatus(err),
+      retryAfter: retryAfter(err),
+      main: applyFormMain({ csrf: csrfField(c), ...values, error }).toString(),
+    });
+  }
+});
+
+// ---- JSON for the islands ---------------------------------------------------------------------------------
+
+accountRoutes.get("/api/session", (c) => {
+  c.header("Cache-Control", "no-store");
+  const s = c.get("session");
+  if (s?.kind !== "patron") return c.json({ patron: null });
+  return c.json({ patron: { name: s.name, temporary: s.temporary }, csrf: { name: CSRF_FIELD, token: csrfToken(c) } });
+});
+
+accountRoutes.post("/api/session", async (c) => {
+  const body: unknown = await c.req.json().catch(() => null);
+  if (typeof body !== "object" || body === null) throw new AppError("bad_request", MESSAGES.bad_request);
+  const input = body as Record<string, unknown>;
+  let result: Awaited<ReturnType<typeof loginPatron>>;
+  try {
+    result = await loginPatron(createDb(c.env.DB), c.env, {
+      card: typeof input.card === "string" ? input.card : "",
+      password: typeof input.password === "string" ? input.password : "",
+      clientAddress: clientAddress(c),
+      terminalCode: terminalCode(input.terminal),
+      previousToken: sessionToken(c),
+      now: Date.now(),
+    });
+  } catch (err) {
+    if (err instanceof ThrottledError) return c.json(err.toJSON(), 429, { "Retry-After": retryAfter(err)!, "Cache-Control": "no-store" });
+    throw err;
+  }
+  c.header("Set-Cookie", sessionCookie(result.token, result.expiresAt));
+  await rotateCsrfCookie(c);
+  c.header("Cache-Control", "no-store");
+  return c.json({
+    patron: { name: result.patron.name, temporary: result.patron.temporary },
+    location: afterLogin(result.patron.temporary, safeNext(input.next)),
+  });
+});
+
+accountRoutes.delete("/api/session", async (c) => {
+  await endSession(c);
+  c.header("Cache-Control", "no-store");
+  return c.json({ patron: null });
+});
