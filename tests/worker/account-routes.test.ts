@@ -37,8 +37,8 @@ describe("ログイン (issue 3 item 1)", () => {
     expect(res.status).toBe(200);
     expect(res.headers.get("cache-control")).toContain("no-store");
     expect(html).toContain('<meta name="robots" content="noindex">');
-    // Our own origin on our own forms (see PAGE_HEAD in routes/account.ts): a no-JS post is not refused as Origin: null.
-    expect(html).toContain('<meta name="referrer" content="same-origin">');
+    // Our own origin on our own forms: under no-referrer a no-JS post would be sent as Origin: null and refused.
+    expect(res.headers.get("referrer-policy")).toBe("same-origin");
     const main = mainOf(html);
     expect(main).toMatch(/<label for="login-card">図書館カード番号<\/label>/);
     expect(main).toMatch(/<input id="login-card" name="card" type="text" autocomplete="username" inputmode="numeric"/);

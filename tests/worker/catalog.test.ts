@@ -242,7 +242,10 @@ describe("R11 live availability", () => {
     expect(body).toContain("貸出中");
     expect(body).toContain("予約カートに入れる");
     expect(body).toContain('<meta name="robots" content="noindex">');
-    expect(body).not.toMatch(/<script(?![^>]*application\/ld\+json)/);
+    // The page itself needs no script (the header's session island is the shell's, an enhancement).
+    const main = body.slice(body.indexOf("<main"), body.indexOf("</main>"));
+    expect(main).toContain("所蔵状況");
+    expect(main).not.toMatch(/<script(?![^>]*application\/ld\+json)/);
     const ref = await (await get(`/availability/${ids.reference}`)).text();
     expect(ref).toContain("この書誌は予約できません。");
   });

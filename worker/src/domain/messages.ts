@@ -32,7 +32,7 @@ export const MESSAGES = {
   login_required: "ログインしてください。",
   password_change_required: "仮パスワードでログインしています。ほかのサービスを使う前に、「パスワード変更」でパスワードを変更してください。",
   too_many_attempts: "失敗が続いたため、しばらくの間受け付けを止めています。",
-  terms_not_agreed: "利用規約に同意してください。",
+  terms_not_agreed: "利用条件に同意してください。",
   card_number_invalid: "図書館カード番号を数字で入力してください。",
   birth_date_invalid: "生年月日を「1985-04-12」のように、年（4桁）・月・日で入力してください。",
   phone_invalid: "電話番号を数字で入力してください（ハイフンはあってもなくてもかまいません）。",

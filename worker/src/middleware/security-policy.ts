@@ -57,8 +57,9 @@ export function contentSecurityPolicy(hashes: CspHashes): string {
 /** Two years: well past the one year HSTS preload lists and the issue ask for. */
 export const HSTS = "max-age=63072000; includeSubDomains";
 export const REFERRER_POLICY = "strict-origin-when-cross-origin";
-/** Account pages may carry a card number or a one-time state in the URL: send no referrer at all. */
-export const REFERRER_POLICY_PRIVATE = "no-referrer";
+/** Account pages may carry a card number or a one-time state in the URL: never send it to another site.
+ *  Not `no-referrer`: under it Chromium posts forms with `Origin: null`, which the CSRF check refuses. */
+export const REFERRER_POLICY_PRIVATE = "same-origin";
 /** Nothing on the site needs these features; deny them to the page and to anything it might embed. */
 export const PERMISSIONS_POLICY =
   "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()";

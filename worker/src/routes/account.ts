@@ -31,13 +31,8 @@ import {
 
 export const accountRoutes = new Hono<AppEnv>();
 
-/**
- * noindex, and the referrer policy for the forms on these pages. The security headers send these pages with
- * `Referrer-Policy: no-referrer`, under which Chromium posts a form with `Origin: null` — which the CSRF check
- * (rightly) refuses, so no form here could be sent without JavaScript. `same-origin` keeps what no-referrer is
- * for (nothing of these URLs ever leaves the site) and lets the browser name our own origin on our own forms.
- */
-const PAGE_HEAD = '<meta name="robots" content="noindex"><meta name="referrer" content="same-origin">';
+/** Account pages stay out of search engines. (Their Referrer-Policy, same-origin, comes with the security headers.) */
+const PAGE_HEAD = '<meta name="robots" content="noindex">';
 const ACCOUNT_HOME = "/account";
 const ORIGIN_PROBE = "https://same-site.invalid";
 
