@@ -26,6 +26,13 @@ export function aozoraSlice(): string {
   return [lines[0], ...keep, ""].join("\r\n");
 }
 
+/** Header plus the rows of these Aozora works (作品ID), whatever their author: for tests that need a rival. */
+export function aozoraWorks(workIds: readonly string[]): string {
+  const lines = aozoraCsv.split("\r\n");
+  const keep = lines.slice(1).filter((line) => workIds.includes(/^"(\d{6})"/.exec(line)?.[1] ?? ""));
+  return [lines[0], ...keep, ""].join("\r\n");
+}
+
 export const BRANCHES = [
   { id: 1, code: "chuo", name: "中央図書館", inCity: true, isPickup: true, sortOrder: 1 },
   { id: 2, code: "yahata", name: "八幡図書館", inCity: true, isPickup: true, sortOrder: 2 },

@@ -5,12 +5,16 @@ import { SELF, env } from "cloudflare:test";
 import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createDb, type Db } from "../../worker/src/data/db.ts";
-import { boundParams, d1Statement, facetQuery, pageQuery } from "../../worker/src/data/search.ts";
+import { parseAozoraCsv } from "../../db/import/aozora.ts";
+import { upsertCatalog } from "../../worker/src/data/catalog-write.ts";
+import { boundParams, d1Statement, facetQuery, pageQuery, type DriverChoice, type SearchBounds } from "../../worker/src/data/search.ts";
 import { reindexRecords } from "../../worker/src/data/search-index.ts";
 import { normalizeText } from "../../worker/src/domain/normalize.ts";
+import { SEARCH_BOUNDS } from "../../worker/src/domain/policy.ts";
 import { planSearch } from "../../worker/src/domain/search-query.ts";
 import { searchCatalog, type SearchResult } from "../../worker/src/services/search.ts";
-import { loadCatalogSlice, type CatalogSlice } from "../support/catalog-slice.ts";
+import { searchResultsMain, totalText } from "../../worker/src/views/search.ts";
+import { aozoraWorks, loadCatalogSlice, type CatalogSlice } from "../support/catalog-slice.ts";
 
 const BASE = "https://shiori.test";
 let db: Db;
@@ -361,6 +365,15 @@ describe("R10 search: D1's limit of 100 bound parameters", () => {
     expect(d.plan.terms).toHaveLength(10);
     expect(boundParams(pageQuery(d.plan))).toBeLessThanOrEqual(100);
     expect(boundParams(facetQuery(d.plan))).toBeLessThanOrEqual(100);
+    // Whichever part drives, each listed or tested on the record (findRecords decides from their sizes).
+    const n = d.plan.terms.length + 1;
+    for (const complete of [true, false]) {
+      for (const driver of [0, n - 1]) {
+        const choice = { driver, complete: Array.from({ length: n }, () => complete) };
+        expect(boundParams(pageQuery(d.plan, SEARCH_BOUNDS, choice))).toBeLessThanOrEqual(100);
+        expect(boundParams(facetQuery(d.plan, SEARCH_BOUNDS, choice))).toBeLessThanOrEqual(100);
+      }
+    }
     // And it runs.
     expect((await search({ q: "あ い う え お", title: "か き", author: "く け", publisher: "こ", ndc: "91", branch: "1", type: "book", decade: "1990", year: "1995", page: "2" })).total).toBe(0);
   });
@@ -417,7 +430,10 @@ describe("R10 search page: plain HTML that works without JavaScript", () => {
     expect(text).toContain('<select id="search-sort" name="sort">');
     expect(text).toContain("夏目 漱石");
     expect(text).toContain('<meta name="robots" content="noindex">');
-    expect(text).not.toMatch(/<script(?![^>]*type="application\/ld\+json")[^>]*>[^<]/);
+    // The results need no script (the header's session island is the shell's, an enhancement).
+    const main = text.slice(text.indexOf("<main"), text.indexOf("</main>"));
+    expect(main).toContain("夏目 漱石");
+    expect(main).not.toMatch(/<script(?![^>]*type="application\/ld\+json")[^>]*>/);
     expect(text).not.toMatch(/ style="/);
   });
 
@@ -470,5 +486,213 @@ describe("R10 search page: plain HTML that works without JavaScript", () => {
     expect(await start.text()).not.toContain('role="alert"');
     const adv = await (await page("/search/advanced")).text();
     expect(adv).toContain('<details class="advanced" open>');
+  });
+});
+
+describe("R10 search: bounded work (issue 2) — a broad search reads its best candidates only", () => {
+  // Production reads 10,000 / 3,000 / 1,000 (SEARCH_BOUNDS); the slice is small, so these are too.
+  const SMALL: SearchBounds = { candidates: 20, tested: 60, count: 100 };
+  const UNBOUNDED: SearchBounds = { candidates: 1_000_000, tested: 1_000_000, count: 1_000_000 };
+  const ids = (r: { hits: { id: number }[] }) => r.hits.map((h) => h.id);
+  const sum = (l: { count: number }[]) => l.reduce((a, f) => a + f.count, 0);
+
+  /** Every hit of a search, all pages, under these bounds. */
+  async function allUnder(bounds: SearchBounds, input: Record<string, string>) {
+    const first = await searchCatalog(db, input, bounds);
+    const hits = [...first.hits];
+    for (let p = 2; p <= first.pageCount; p++) hits.push(...(await searchCatalog(db, { ...input, page: String(p) }, bounds)).hits);
+    return { first, hits };
+  }
+
+  it("production bounds: 1,000 candidates, 3,000 tested, 10,000 counted", () => {
+    expect(SEARCH_BOUNDS).toEqual({ candidates: 1_000, tested: 3_000, count: 10_000 });
+  });
+
+  it("の: the total stops at the count bound and reads as a floor; list, pages and facets cover the candidates", async () => {
+    const all = await searchCatalog(db, { q: "の" }, UNBOUNDED);
+    expect(all.total).toBeGreaterThan(SMALL.count);
+    expect(all).toMatchObject({ totalExact: true, capped: false, considered: all.total });
+
+    const r = await searchCatalog(db, { q: "の" }, SMALL);
+    expect(r).toMatchObject({ total: 100, totalExact: false, capped: true, considered: 20, pageCount: 1 });
+    expect(r.hits).toHaveLength(20);
+    expect(sum(r.facets.type)).toBe(20);
+    for (const b of r.facets.branch) expect(b.count).toBeLessThanOrEqual(20);
+    // Past the candidates a page is empty, not an error.
+    const p2 = await searchCatalog(db, { q: "の", page: "2" }, SMALL);
+    expect(p2.hits).toEqual([]);
+    expect(p2.total).toBe(100);
+  });
+
+  it("猫: counted exactly below the count bound, ranked among the first candidates", async () => {
+    const all = await searchCatalog(db, { q: "猫" }, UNBOUNDED);
+    const r = await searchCatalog(db, { q: "猫" }, { candidates: 10, tested: 1000, count: 1000 });
+    expect(r).toMatchObject({ total: all.total, totalExact: true, capped: true, considered: 10, pageCount: 1 });
+  });
+
+  it("the exact title comes first even when the index gives it last (猫, 1 character)", async () => {
+    // A title that is just 猫 has the one 猫 gram 猫 + U+E000, the last of the range: far past the first candidates.
+    const titled = slice.records.filter((x) => x.title === "猫").map((x) => idOf(`${x.source}:${x.sourceId}`));
+    expect(titled.length).toBeGreaterThan(0);
+    const firstInIndex = await env.DB.prepare("SELECT DISTINCT record_id AS id FROM record_grams WHERE gram >= ? AND gram < ? LIMIT 5")
+      .bind("猫", "猫\u{10FFFF}")
+      .all<{ id: number }>();
+    expect(firstInIndex.results.map((x) => x.id).filter((id) => titled.includes(id))).toEqual([]);
+
+    const r = await searchCatalog(db, { q: "猫" }, { candidates: 5, tested: 5, count: 5 });
+    expect(r.capped).toBe(true);
+    expect(r.hits[0]?.title).toBe("猫");
+    expect(titled).toContain(r.hits[0]?.id);
+  });
+
+  it("the exact title comes first when capped (羅生門 by FTS, わがはいはねこ by reading)", async () => {
+    // 羅生門: four hits, three of them titled just 羅生門.
+    const rashomon = await searchCatalog(db, { q: "羅生門" }, { candidates: 3, tested: 3, count: 3 });
+    expect(rashomon).toMatchObject({ capped: true, totalExact: false });
+    expect(rashomon.hits.map((h) => h.title)).toEqual(["羅生門", "羅生門", "羅生門"]);
+    const wagahai = await searchCatalog(db, { q: "わがはいはねこ" }, { candidates: 2, tested: 2, count: 2 });
+    expect(wagahai.capped).toBe(true);
+    expect(wagahai.hits[0]?.id).toBe(idOf(WAGAHAI));
+  });
+
+  it("こころ: 夏目漱石's novel first, before 今野大力's poem of that title and 漢那浪笛's 心 (read こころ)", async () => {
+    // The real rivals from the same Aozora file: こころ (今野大力, a poem typed from 今野大力作品集) and 心 (漢那浪笛).
+    const rivals = parseAozoraCsv(aozoraWorks(["055540", "001402"]), "rivals.csv").records;
+    expect(rivals.map((x) => x.title).sort()).toEqual(["こころ", "心"]);
+    const written = await upsertCatalog(db, rivals, 1_700_000_000_000);
+    const [konno, kanna] = rivals.map((x, i) => ({ title: x.title, id: written.ids[i]! })).sort((a, b) => (a.title === "こころ" ? -1 : 1));
+    try {
+      const soseki = idOf("aozora:000773");
+      for (const bounds of [SEARCH_BOUNDS, { candidates: 3, tested: 3, count: 3 }]) {
+        const r = await searchCatalog(db, { q: "こころ" }, bounds);
+        expect(ids(r).slice(0, 3), JSON.stringify(bounds)).toEqual([soseki, konno!.id, kanna!.id]);
+      }
+      // The keys behind it: the title as written before a reading, a book of its own before a piece of a collection.
+      const keys = await env.DB.prepare("SELECT record_id AS id, kind, standalone FROM record_search_keys WHERE key = 'こころ' ORDER BY record_id").all();
+      expect(keys.results).toEqual(
+        expect.arrayContaining([
+          { id: soseki, kind: 0, standalone: 1 },
+          { id: konno!.id, kind: 0, standalone: 0 },
+          { id: kanna!.id, kind: 1, standalone: 0 },
+        ]),
+      );
+    } finally {
+      await env.DB.prepare(`DELETE FROM records WHERE id IN (${konno!.id}, ${kanna!.id})`).run();
+      await reindexRecords(db, [konno!.id, kanna!.id]);
+    }
+    expect((await searchCatalog(db, { q: "こころ" })).hits.map((h) => h.title)).not.toContain("心");
+  });
+
+  it("a word too broad to list is tested on each record: the same hits as listing every word", async () => {
+    // count 50: の (668 hits), ん (638) and 夏目 (112) are cut, so the smallest part drives (羅生 4, わがはい 6,
+    // 楠山 48, 猫 44) and the others are tested on its records.
+    const bounds = { candidates: 1000, tested: 1000, count: 50 };
+    const queries: Record<string, string>[] = [
+      { q: "の 羅生" },
+      { q: "羅生 の" },
+      { q: "ん わがはい" },
+      { q: "の", author: "楠山" },
+      { title: "の", q: "羅生門" },
+      { q: "の 猫 夏目" },
+    ];
+    for (const input of queries) {
+      const want = await allUnder(UNBOUNDED, input);
+      const got = await allUnder(bounds, input);
+      expect(want.first.total, JSON.stringify(input)).toBeGreaterThan(0);
+      expect(got.first, JSON.stringify(input)).toMatchObject({ total: want.first.total, totalExact: true, capped: false });
+      expect(new Set(ids(got)), JSON.stringify(input)).toEqual(new Set(ids(want)));
+    }
+  });
+
+  it("a facet filter on a cut search tests at most `tested` ids, and the count reads as a floor", async () => {
+    const broad = await searchCatalog(db, { q: "の" }, SMALL);
+    const decade = broad.facets.year[0]!;
+    const r = await searchCatalog(db, { q: "の", decade: decade.value }, SMALL);
+    expect(r.totalExact).toBe(false);
+    expect(r.total).toBeGreaterThan(0);
+    expect(r.total).toBeLessThanOrEqual(SMALL.tested);
+    expect(r.hits.every((h) => h.pubYear !== null && h.pubYear - Number(decade.value) < 10 && h.pubYear >= Number(decade.value))).toBe(true);
+  });
+
+  it("the pages of a cut search and its facets cover the same candidates", async () => {
+    const bounds = { candidates: 45, tested: 100, count: 100 };
+    const { first, hits } = await allUnder(bounds, { q: "の" });
+    expect(first).toMatchObject({ capped: true, considered: 45, pageCount: 3 });
+    expect(new Set(ids({ hits })).size).toBe(45);
+    const byType = new Map<string, number>();
+    for (const h of hits) byType.set(h.materialType, (byType.get(h.materialType) ?? 0) + 1);
+    expect(new Map(first.facets.type.map((f) => [f.value, f.count]))).toEqual(byType);
+    const byDecade = new Map<string, number>();
+    for (const h of hits) if (h.pubYear !== null) byDecade.set(String(Math.floor(h.pubYear / 10) * 10), (byDecade.get(String(Math.floor(h.pubYear / 10) * 10)) ?? 0) + 1);
+    expect(new Map(first.facets.year.map((f) => [f.value, f.count]))).toEqual(byDecade);
+  });
+
+  it("sorts reorder the same candidates", async () => {
+    const relevance = await allUnder(SMALL, { q: "の" });
+    for (const sort of ["reading", "newest"]) {
+      const other = await allUnder(SMALL, { q: "の", sort });
+      expect(new Set(ids(other)), sort).toEqual(new Set(ids(relevance)));
+    }
+  });
+
+  it("the migration's backfill writes exactly the keys reindexRecords writes", async () => {
+    const rows = () => env.DB.prepare("SELECT key, record_id, kind, standalone FROM record_search_keys ORDER BY key, record_id").all();
+    const indexed = (await rows()).results;
+    expect(indexed.length).toBeGreaterThan(slice.records.length);
+    const migration = env.TEST_MIGRATIONS.find((m) => m.name.startsWith("0003_search_keys"));
+    const backfill = migration?.queries.at(-1) ?? "";
+    expect(backfill).toMatch(/^[\s\S]*INSERT INTO record_search_keys/);
+    await env.DB.prepare("DELETE FROM record_search_keys").run();
+    await env.DB.prepare(backfill).run();
+    expect((await rows()).results).toEqual(indexed);
+    // 吾輩は猫である was typed from 夏目漱石全集1: a work of a collection as Aozora has it; こころ from the book こころ.
+    const standalone = (key: string) => env.DB.prepare("SELECT standalone FROM record_search_keys WHERE record_id = ? LIMIT 1").bind(idOf(key)).first<{ standalone: number }>();
+    expect((await standalone(WAGAHAI))?.standalone).toBe(0);
+    expect((await standalone("aozora:000773"))?.standalone).toBe(1);
+    expect((await standalone(ndlKey(/^Clean Architecture/)))?.standalone).toBe(1);
+  });
+
+  it("plans stay on indexes when words are tested on the record, with every filter on", async () => {
+    const SCANS = /^SCAN (records|record_grams|items|record_search_keys|r|i|s)\b/;
+    const cases: [Record<string, string>, DriverChoice][] = [
+      [{ q: "の 羅生" }, { driver: 1, complete: [false, true] }],
+      [{ q: "の 羅生", author: "夏目", branch: "1", type: "book", decade: "1990" }, { driver: 0, complete: [true, false, false] }],
+      [{ q: "わがはい 猫", isbn: "9784048930659", ndc: "91" }, { driver: 0, complete: [true, false, false, false] }],
+    ];
+    for (const [input, choice] of cases) {
+      const d = planSearch(input);
+      if (!d.ok) throw new Error("refused");
+      for (const q of [pageQuery(d.plan, SMALL, choice), facetQuery(d.plan, SMALL, choice)]) {
+        const r = await d1Statement(db, sql`EXPLAIN QUERY PLAN ${q}`).all<{ detail: string }>();
+        const details = r.results.map((x) => x.detail);
+        expect(details.filter((x) => SCANS.test(x)), JSON.stringify(input)).toEqual([]);
+        expect(details.some((x) => x.includes("record_search_keys")), JSON.stringify(input)).toBe(true);
+      }
+    }
+  });
+});
+
+describe("R10 search page and API: a cut search says so", () => {
+  it("the page gives the total as a floor, why the list is cut, and what the facets count", async () => {
+    const r = await searchCatalog(db, { q: "の" }, { candidates: 20, tested: 60, count: 100 });
+    const html = searchResultsMain(r).toString();
+    expect(html).toContain("100件以上見つかりました（1〜20件目を表示）。");
+    expect(html).toContain("該当する資料が多いため、上位20件から表示しています。語を追加すると絞り込めます。");
+    expect(html).toContain("上位20件の内訳");
+    // Inside the announced count, so a screen reader hears it with the number.
+    expect(html).toMatch(/role="status">[^<]*<br><span class="result-capped">該当する資料が多いため/);
+    expect(totalText({ total: 10_000, totalExact: false })).toBe("10,000件以上");
+    expect(totalText({ total: 1234, totalExact: true })).toBe("1,234件");
+  });
+
+  it("a search under the bounds shows neither the hint nor the facet note", async () => {
+    const text = await (await page(`/search?q=${encodeURIComponent("猫")}`)).text();
+    expect(text).not.toContain("該当する資料が多いため");
+    expect(text).not.toContain("件の内訳");
+  });
+
+  it("the JSON API says whether the total is exact and the list cut", async () => {
+    const { body } = await api(`q=${encodeURIComponent("猫")}`);
+    expect(body).toMatchObject({ totalExact: true, capped: false, considered: body.total, notice: null });
   });
 });

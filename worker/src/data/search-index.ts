@@ -1,9 +1,10 @@
-// R10: keeps the search index (record_search_fts, record_grams) in step with the catalogue. Texts are normalised
-// here with the same function the query uses (domain/normalize.ts), so index and query always agree.
+// R10: keeps the search index (record_search_fts, record_grams, record_search_keys) in step with the catalogue.
+// Texts are normalised here with the same function the query uses (domain/normalize.ts), so index and query
+// always agree.
 // Built for bulk (12k records at start, 100k in the benchmark): ids, rows and grams travel as JSON in one bound
 // parameter per statement (json_each), so a statement never nears D1's 100-parameter limit and a thousand
 // records cost a handful of statements in one batch, not a round trip each.
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import { VALUE_SEPARATOR, normalizeText, spelledReading, valueGrams } from "../domain/normalize.ts";
 import { FTS_COLUMNS, SEARCH_FIELDS, type SearchField } from "../domain/search-fields.ts";
 import { chunk, type Db } from "./db.ts";
@@ -81,6 +82,41 @@ export function documentGrams(doc: SearchDocument): Map<string, number> {
   return grams;
 }
 
+const SEP = sql.raw(`char(${VALUE_SEPARATOR.codePointAt(0)})`);
+
+/** A column's first value (values are joined by VALUE_SEPARATOR). */
+function firstValue(column: SQL): SQL {
+  return sql`CASE WHEN instr(${column}, ${SEP}) > 0 THEN substr(${column}, 1, instr(${column}, ${SEP}) - 1) ELSE ${column} END`;
+}
+
+/**
+ * 1 for a book of its own, 0 for a work printed in a collection: an Aozora work whose source book (the note's
+ * 「底本: …」 line, as db/import/aozora.ts writes it) bears another title (今野大力's poem こころ in 今野大力作品集,
+ * not 夏目漱石's novel こころ typed from the book こころ). Ranking puts the first before the second among equal titles.
+ */
+const STANDALONE = sql`CASE WHEN r.source = 'aozora'
+    THEN instr(coalesce(r.note, '') || char(10), '底本: ' || r.title || '（') > 0
+      OR instr(coalesce(r.note, '') || char(10), '底本: ' || r.title || char(10)) > 0
+    ELSE 1 END`;
+
+/**
+ * record_search_keys rows of these records, from their (just written) record_search_fts rows: the main title
+ * (kind 0) and the title reading (kind 1), each the first value of its column (a key that is both is kept as
+ * the title). 0003_search_keys.sql backfills with the same statement over every record (a test checks they agree).
+ */
+function searchKeysInsert(idsJson: string): SQL {
+  const from = sql`FROM record_search_fts f JOIN records r ON r.id = f.rowid WHERE f.rowid IN (SELECT value FROM json_each(${idsJson}))`;
+  return sql`
+    INSERT INTO record_search_keys (key, record_id, kind, standalone)
+    SELECT key, id, min(kind), max(standalone) FROM (
+      SELECT ${firstValue(sql`f.title`)} AS key, f.rowid AS id, 0 AS kind, ${STANDALONE} AS standalone ${from}
+      UNION ALL
+      SELECT ${firstValue(sql`f.reading`)}, f.rowid, 1, ${STANDALONE} ${from}
+    )
+    WHERE key <> ''
+    GROUP BY key, id`;
+}
+
 /**
  * Rewrites the index rows of these records from the catalogue (DELETE + INSERT by record id). A record that no
  * longer exists just leaves the index. Safe to run again; called by the importer after each upsert.
@@ -112,6 +148,7 @@ export async function reindexRecords(db: Db, recordIds: readonly number[]): Prom
     const writes = [
       d1Statement(db, sql`DELETE FROM record_search_fts WHERE rowid IN (SELECT value FROM json_each(${idsJson}))`),
       d1Statement(db, sql`DELETE FROM record_grams WHERE record_id IN (SELECT value FROM json_each(${idsJson}))`),
+      d1Statement(db, sql`DELETE FROM record_search_keys WHERE record_id IN (SELECT value FROM json_each(${idsJson}))`),
       ...chunk(ftsRows, ROWS_PER_STATEMENT).map((c) =>
         d1Statement(db, sql`
           INSERT INTO record_search_fts (rowid, title, reading, author, author_reading, publisher, series, codes)
@@ -123,6 +160,8 @@ export async function reindexRecords(db: Db, recordIds: readonly number[]): Prom
           INSERT INTO record_grams (gram, record_id, fields)
           SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(${JSON.stringify(c)})`),
       ),
+      // After the FTS rows: the keys are read from them.
+      d1Statement(db, searchKeysInsert(idsJson)),
     ];
     await d1Client(db).batch(writes);
     records += rows.length;

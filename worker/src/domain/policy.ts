@@ -61,3 +61,8 @@ export const THROTTLE_OVERALL = { free: 1000, baseMs: 1_000, maxMs: 30_000, wind
 
 /** R05: a counter-issued temporary password has 8 characters. */
 export const TEMPORARY_PASSWORD_LENGTH = 8;
+
+/** Issue 2 (R10 search): every search ranks, pages and sums facets over at most `candidates` hits (exact title
+ *  matches always among them), reads a record's row for at most `tested` hits (a word too broad to list, a field,
+ *  a facet filter) and counts at most `count` exactly (「10,000件以上」): no query can hold up the rest. */
+export const SEARCH_BOUNDS = { candidates: 1_000, tested: 3_000, count: 10_000 } as const;

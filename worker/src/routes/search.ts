@@ -7,7 +7,7 @@ import { createDb } from "../data/db.ts";
 import { SEARCH_PARAMS, cleanSearchParams } from "../domain/search-query.ts";
 import { searchCatalog, type SearchResult } from "../services/search.ts";
 import { renderInShell } from "../views/shell.ts";
-import { searchRefusedMain, searchResultsMain, searchStartMain, searchTitle, textValue } from "../views/search.ts";
+import { cappedNotice, searchRefusedMain, searchResultsMain, searchStartMain, searchTitle, textValue } from "../views/search.ts";
 
 export const searchRoutes = new Hono<AppEnv>();
 
@@ -19,6 +19,11 @@ const NOINDEX = '<meta name="robots" content="noindex">';
 function toJson(r: SearchResult) {
   return {
     total: r.total,
+    // Issue 2: past the bounds, `total` is a floor and hits, pages and facets cover the first `considered` hits.
+    totalExact: r.totalExact,
+    capped: r.capped,
+    considered: r.considered,
+    notice: cappedNotice(r),
     page: r.page,
     pageSize: r.pageSize,
     pageCount: r.pageCount,

@@ -175,8 +175,24 @@ function activeFilters(result: SearchResult): Html | string {
   )}</ul></section>`;
 }
 
+/** A count as patrons read it: 10,000 with the thousands separated. */
+function count(n: number): string {
+  return n.toLocaleString("ja-JP");
+}
+
+/** The total: exact, or a floor past the count bound (「10,000件以上」). */
+export function totalText(result: Pick<SearchResult, "total" | "totalExact">): string {
+  return `${count(result.total)}件${result.totalExact ? "" : "以上"}`;
+}
+
+/** Said when a broad search is cut to its best candidates (issue 2); null otherwise. */
+export function cappedNotice(result: Pick<SearchResult, "capped" | "considered">): string | null {
+  return result.capped ? `該当する資料が多いため、上位${count(result.considered)}件から表示しています。語を追加すると絞り込めます。` : null;
+}
+
 function facets(result: SearchResult): Html {
   return h`<nav class="facets" aria-labelledby="facets-heading"><h2 id="facets-heading">絞り込み</h2>
+${result.capped ? h`<p class="facet-scope"><small>上位${count(result.considered)}件の内訳</small></p>` : ""}
 ${activeFilters(result)}
 ${facetSection(result, "branch", "貸出できる本がある館")}
 ${facetSection(result, "type", "資料の種類")}
@@ -218,15 +234,17 @@ export function searchResultsMain(result: SearchResult): Html {
   const title = searchTitle(result.params);
   const first = (result.page - 1) * result.pageSize + 1;
   const last = first + result.hits.length - 1;
-  const count =
+  const found = totalText(result);
+  const summary =
     result.total === 0
       ? "該当する資料は見つかりませんでした。"
       : result.hits.length === 0
-        ? `${result.total}件見つかりましたが、このページには結果がありません。`
-        : `${result.total}件見つかりました（${first}〜${last}件目を表示）。`;
+        ? `${found}見つかりましたが、このページには結果がありません。`
+        : `${found}見つかりました（${count(first)}〜${count(last)}件目を表示）。`;
+  const notice = cappedNotice(result);
   return h`<h1>${title}</h1>
 ${searchForm(result.params)}
-<p class="result-count" role="status">${count}</p>
+<p class="result-count" role="status">${summary}${notice ? h`<br><span class="result-capped">${notice}</span>` : ""}</p>
 ${result.total === 0
     ? h`<div class="no-results"><p>次のことをお試しください。</p><ul>
 <li>語を減らす、別の言葉や読み（ひらがな・カタカナ）で探す</li>
