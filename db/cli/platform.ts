@@ -26,7 +26,7 @@ function d1OnlyConfig(): string {
       name: config.name,
       compatibility_date: config.compatibility_date,
       // SHIORI_REMOTE=1: the production D1 through wrangler's remote bindings (needs `wrangler login`).
-      d1_databases: config.d1_databases.map((d) => ({
+      d1_databases: config.d1_databases.map((d: { binding: string; database_name?: string; database_id?: string }) => ({
         binding: d.binding,
         database_name: d.database_name,
         database_id: d.database_id,

@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import type { Browser } from "playwright-core";
 import { BASE, axeViolations, describeViolations, launch, newContext } from "./browser.ts";
 import { openLocalPlatform } from "../../db/cli/platform.ts";
+import { firstVisitBytes } from "../bench/bytes.ts";
 
 let browser: Browser;
 let notHoldableId: number;
@@ -127,4 +128,25 @@ describe("accessibility (axe-core, WCAG 2.1 A/AA)", () => {
       await context.close();
     });
   }
+});
+
+describe("R50 byte budgets (brotli; bytes are deterministic, so these are tests — speed is only benchmarked)", () => {
+  it("a record page: HTML ≤ 12 KB, whole first visit ≤ 30 KB", async () => {
+    const visit = await firstVisitBytes(browser, `${BASE}/catalog/${holdableId}/`);
+    assert.ok(visit.html <= 12 * 1024, `record HTML ${visit.html} B`);
+    assert.ok(visit.total <= 30 * 1024, `record first visit ${visit.total} B`);
+  });
+
+  it("guide pages ship no JavaScript and ≤ 12 KB of HTML", async () => {
+    for (const path of ["/guide/", "/guide/password/", "/guide/mail/"]) {
+      const visit = await firstVisitBytes(browser, BASE + path);
+      assert.equal(visit.js, 0, `${path} loads ${visit.js} B of JavaScript`);
+      assert.ok(visit.html <= 12 * 1024, `${path} HTML ${visit.html} B`);
+    }
+  });
+
+  it("the search page HTML ≤ 12 KB", async () => {
+    const visit = await firstVisitBytes(browser, `${BASE}/search?q=${encodeURIComponent("猫")}`);
+    assert.ok(visit.html <= 12 * 1024, `search HTML ${visit.html} B`);
+  });
 });

@@ -23,7 +23,13 @@ const unit = spawnSync(path.join(BIN, "vitest"), ["run", "--config", "tests/vite
   env: { ...process.env, PATH: `${BIN}${path.delimiter}${process.env.PATH ?? ""}` },
 });
 const e2e = await runE2e();
-const failed = [unit.status !== 0 && "workerd tests (vitest)", e2e !== 0 && "browser tests"].filter(Boolean);
+// Types are checked too: a type error is a defect even where no test reaches it.
+const types = spawnSync(path.join(BIN, "tsc"), ["--noEmit", "-p", "tsconfig.json"], { cwd: ROOT, stdio: "inherit" });
+const failed = [
+  unit.status !== 0 && "workerd tests (vitest)",
+  e2e !== 0 && "browser tests",
+  types.status !== 0 && "typecheck (tsc)",
+].filter(Boolean);
 if (failed.length) {
   process.stderr.write(`npm test: failed — ${failed.join(", ")}\n`);
   process.exit(1);
