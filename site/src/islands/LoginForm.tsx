@@ -5,18 +5,8 @@
 // reasons in the form's alert box. Rules live in the schema and the API; this only shows their answers.
 import { onMount } from "solid-js";
 import * as v from "valibot";
-import { PASSWORD_REASONS, PasswordSchema, type PasswordReason } from "../../../worker/src/domain/password-rules.ts";
+import { PASSWORD_REASONS, PASSWORD_SHAPE_REASONS, PasswordSchema } from "../../../worker/src/domain/password-rules.ts";
 import { MESSAGES } from "../../../worker/src/domain/messages.ts";
-
-/** At login only the form of the password matters: 'common' or 'same as the card' is for choosing a new one. */
-const LOGIN_CHECKS: readonly PasswordReason[] = [
-  "password_too_short",
-  "password_too_long",
-  "password_full_width",
-  "password_half_width_katakana",
-  "password_symbol_or_space",
-  "password_other_chars",
-];
 
 interface ApiReason {
   message: string;
@@ -32,7 +22,7 @@ function passwordReasons(password: string): ApiReason[] {
   const result = v.safeParse(PasswordSchema, password);
   if (result.success) return [];
   const codes = new Set(result.issues.map((i) => i.message));
-  return PASSWORD_REASONS.filter((c) => codes.has(c) && LOGIN_CHECKS.includes(c)).map((c) => ({ message: MESSAGES[c], field: "password" }));
+  return PASSWORD_REASONS.filter((c) => codes.has(c) && PASSWORD_SHAPE_REASONS.includes(c)).map((c) => ({ message: MESSAGES[c], field: "password" }));
 }
 
 export default function LoginForm() {

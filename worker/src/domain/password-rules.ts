@@ -20,6 +20,10 @@ export const PASSWORD_REASONS = [
 
 export type PasswordReason = (typeof PASSWORD_REASONS)[number];
 
+/** The reasons about the password's form alone (R02): what a login form can check before sending. Being common
+ *  or resembling the card is only a reason when choosing a new password. */
+export const PASSWORD_SHAPE_REASONS: readonly PasswordReason[] = PASSWORD_REASONS.slice(0, 6);
+
 export type PasswordDecision = { ok: true } | { ok: false; reasons: PasswordReason[] };
 
 /** What a new password must not resemble: the patron's card number and birth date ('YYYY-MM-DD'). */
