@@ -91,6 +91,19 @@ export class TestClient {
     return this.request("/login", { form: { card, password, next } });
   }
 
+  /** A staff login through the no-JS form (GET /staff/login for the token, then POST /staff/login). */
+  async loginStaffWithForm(login: string, password: string, next = ""): Promise<Response> {
+    await this.page(next ? `/staff/login?next=${encodeURIComponent(next)}` : "/staff/login");
+    return this.request("/staff/login", { form: { login, password, next } });
+  }
+
+  /** A staff login that must succeed (for tests about what a staff session may open). */
+  async loginStaff(login: string, password: string): Promise<void> {
+    const res = await this.loginStaffWithForm(login, password);
+    if (res.status !== 303) throw new Error(`staff login ${login} failed: ${res.status} ${await res.text()}`);
+    await res.arrayBuffer();
+  }
+
   hasSession(): boolean {
     return this.cookies.has("__Host-shiori_session");
   }

@@ -1,8 +1,9 @@
-// Issue 3 "Tests: authorization sweep" (R01, R05): a table of EVERY route of the Worker, each marked public,
+// Issue 3 "Tests: authorization sweep" (R01, R05, item 11): a table of EVERY route of the Worker, each marked public,
 // patron or staff, checked against the app itself — a route the table does not list fails the first test, so a
 // later issue cannot add a route without saying who may call it. Then, for every row:
 //   - patron and staff routes without a session answer 401 (JSON) or send a browser to the login page (HTML);
 //   - public routes never ask for a session;
+//   - a patron session opens no staff route, and a staff session no patron route;
 //   - R05: with a temporary password every patron route except 「パスワード変更」 answers that the password must be
 //     changed first;
 //   - patron routes on one object (a path parameter) called with patron A's session on patron B's object answer
@@ -64,6 +65,12 @@ const ROUTES: readonly RouteRow[] = [
   { method: "GET", path: "/api/session", access: "public" },
   { method: "POST", path: "/api/session", access: "public" },
   { method: "DELETE", path: "/api/session", access: "public" },
+  // Issue 3 item 11: staff login (the counter console comes with a later issue)
+  { method: "GET", path: "/staff", access: "public" },
+  { method: "GET", path: "/staff/login", access: "public" },
+  { method: "POST", path: "/staff/login", access: "public" },
+  { method: "POST", path: "/staff/logout", access: "public" },
+  { method: "GET", path: "/staff/", access: "staff" },
 ];
 
 const key = (method: string, path: string) => `${method} ${path}`;
@@ -151,6 +158,7 @@ describe("the route table", () => {
     expect(ROUTES.some((r) => r.access === "patron" && !r.allowTemporary)).toBe(true);
     expect(ROUTES.some((r) => r.access === "patron" && r.allowTemporary)).toBe(true);
     expect(ROUTES.some((r) => r.access === "public")).toBe(true);
+    expect(ROUTES.some((r) => r.access === "staff")).toBe(true);
   });
 });
 
@@ -191,6 +199,21 @@ describe("without a session", () => {
         expect(codes, as).not.toContain("login_required");
         expect(codes, as).not.toContain("staff_login_required");
       }
+    });
+  }
+});
+
+describe("a session of the other kind opens nothing (issue 3 item 11: staff and patrons are separate)", () => {
+  for (const row of ROUTES.filter((r) => r.access !== "public")) {
+    const other = row.access === "staff" ? "patron" : "staff";
+    const reason = row.access === "staff" ? "staff_login_required" : "login_required";
+    it(`${key(row.method, row.path)} (${row.access}) with a ${other} session: 401 ${reason}`, async () => {
+      const client = new TestClient();
+      if (other === "staff") await client.loginStaff("counter-chuo", "Counter-Chuo-2026");
+      else await client.login(patronA.cardNumber, patronA.password!);
+      const res = await call(client, row, "json");
+      expect(res.status).toBe(401);
+      expect(await reasonCodes(res)).toEqual([reason]);
     });
   }
 });

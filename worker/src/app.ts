@@ -10,6 +10,7 @@ import { csrfProtection } from "./middleware/csrf.ts";
 import { searchRoutes } from "./routes/search.ts";
 import { catalogRoutes } from "./routes/catalog.ts";
 import { accountRoutes } from "./routes/account.ts";
+import { staffRoutes } from "./routes/staff.ts";
 import { sessionMiddleware } from "./middleware/session.ts";
 
 function wantsHtml(path: string, accept: string | undefined): boolean {
@@ -32,6 +33,7 @@ export function buildApp() {
   app.route("/", searchRoutes);
   app.route("/", catalogRoutes);
   app.route("/", accountRoutes);
+  app.route("/", staffRoutes);
 
   app.notFound(async (c) => {
     if (wantsHtml(c.req.path, c.req.header("accept"))) {

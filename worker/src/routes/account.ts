@@ -8,78 +8,20 @@
 //   GET  /password/apply/form   「本パスワード申請」                                POST /password/apply → 303 /login
 //   GET/POST/DELETE /api/session  who am I / log in (JSON) / log out
 // Handlers only read the input, call a service and answer; the rules and their messages live in the services.
-import { Hono, type Context } from "hono";
+import { Hono } from "hono";
 import type { AppEnv } from "../env.ts";
 import { AppError } from "../errors.ts";
 import { createDb } from "../data/db.ts";
 import { MESSAGES } from "../domain/messages.ts";
 import { CSRF_FIELD, csrfField, csrfToken, rotateCsrfCookie } from "../middleware/csrf.ts";
-import { clearSessionCookie, requirePatron, sessionCookie, sessionToken } from "../middleware/session.ts";
-import { ThrottledError, applyPassword, changePassword, loginPatron, logout } from "../services/auth.ts";
-import { renderInShell } from "../views/shell.ts";
-import {
-  accountMain,
-  applyFormMain,
-  applyIntroMain,
-  headerLoginHtml,
-  headerSessionHtml,
-  loginMain,
-  noticeCode,
-  passwordChangeMain,
-  type FormError,
-} from "../views/account.ts";
+import { requirePatron, sessionCookie, sessionToken } from "../middleware/session.ts";
+import { ThrottledError, applyPassword, changePassword, loginPatron } from "../services/auth.ts";
+import { accountMain, applyFormMain, applyIntroMain, loginMain, noticeCode, passwordChangeMain } from "../views/account.ts";
+import { asFormError, clientAddress, endSession, formText, page, refusedStatus, retryAfter, safeNext, seeOther } from "./support.ts";
+
+export { safeNext } from "./support.ts";
 
 export const accountRoutes = new Hono<AppEnv>();
-
-/** Account pages stay out of search engines. (Their Referrer-Policy, same-origin, comes with the security headers.) */
-const PAGE_HEAD = '<meta name="robots" content="noindex">';
-const ACCOUNT_HOME = "/account";
-const ORIGIN_PROBE = "https://same-site.invalid";
-
-/**
- * Where to go after logging in: only a path of this site. Anything else — another origin, a protocol-relative
- * `//host`, a backslash (browsers read `/\host` as `//host`), control characters, a scheme — gives the
- * fallback, and so do /login and /logout themselves (no loop) and the JSON API. No open redirect.
- */
-export function safeNext(raw: unknown, fallback = ACCOUNT_HOME): string {
-  if (typeof raw !== "string" || raw === "" || raw.length > 2000) return fallback;
-  if (!raw.startsWith("/") || raw.startsWith("//") || /[\\\p{Cc}\s]/u.test(raw)) return fallback;
-  let url: URL;
-  try {
-    url = new URL(raw, ORIGIN_PROBE);
-  } catch {
-    return fallback;
-  }
-  if (url.origin !== ORIGIN_PROBE) return fallback;
-  const path = url.pathname + url.search + url.hash;
-  // `/.//evil.example` normalises to `//evil.example`: check again after the parser.
-  if (path.startsWith("//")) return fallback;
-  if (/^\/(login|logout)(\/|$)/.test(url.pathname) || url.pathname.startsWith("/api/")) return fallback;
-  return path;
-}
-
-function clientAddress(c: Context<AppEnv>): string {
-  return c.req.header("cf-connecting-ip") ?? "unknown";
-}
-
-function formText(body: Record<string, unknown>, name: string): string {
-  const value = body[name];
-  return typeof value === "string" ? value : "";
-}
-
-function asFormError(err: unknown): FormError {
-  if (err instanceof AppError) return { message: err.message, reasons: err.reasons };
-  throw err;
-}
-
-/** A refused form comes back with 400, or 429 when throttled (with Retry-After when the service says when). */
-function refusedStatus(err: unknown): 400 | 429 {
-  return err instanceof AppError && err.code === "too_many_requests" ? 429 : 400;
-}
-
-function retryAfter(err: unknown): string | undefined {
-  return err instanceof ThrottledError ? String(Math.max(1, Math.ceil(err.retryAfterSeconds))) : undefined;
-}
 
 /**
  * R03: an in-library OPAC terminal opens /login?terminal=CODE (its kiosk start page); the code rides along in the
@@ -87,35 +29,6 @@ function retryAfter(err: unknown): string | undefined {
  */
 function terminalCode(raw: unknown): string | undefined {
   return typeof raw === "string" && /^[a-z0-9-]{1,32}$/.test(raw) ? raw : undefined;
-}
-
-/** The header's session slot as the Worker renders it on its account pages. */
-function headerSession(c: Context<AppEnv>): string {
-  const s = c.get("session");
-  if (s?.kind === "patron") return headerSessionHtml({ name: s.name, temporary: s.temporary, csrf: csrfField(c) }).toString();
-  return headerLoginHtml().toString();
-}
-
-async function page(
-  c: Context<AppEnv>,
-  opts: { title: string; main: string; status?: number; shell?: "login"; retryAfter?: string },
-): Promise<Response> {
-  const res = await renderInShell(c.env, {
-    title: opts.title,
-    main: opts.main,
-    head: PAGE_HEAD,
-    status: opts.status,
-    shell: opts.shell,
-    session: headerSession(c),
-  });
-  res.headers.set("Cache-Control", "no-store");
-  if (opts.retryAfter) res.headers.set("Retry-After", opts.retryAfter);
-  return res;
-}
-
-function seeOther(c: Context<AppEnv>, location: string): Response {
-  c.header("Cache-Control", "no-store");
-  return c.redirect(location, 303);
 }
 
 /** Where a patron goes after logging in: R05 sends a temporary password straight to 「パスワード変更」. */
@@ -166,13 +79,6 @@ accountRoutes.post("/login", async (c) => {
     });
   }
 });
-
-async function endSession(c: Context<AppEnv>): Promise<void> {
-  const token = sessionToken(c);
-  if (token) await logout(createDb(c.env.DB), token, Date.now());
-  c.header("Set-Cookie", clearSessionCookie());
-  await rotateCsrfCookie(c);
-}
 
 accountRoutes.post("/logout", async (c) => {
   await endSession(c);

@@ -2,25 +2,10 @@
 // ログイン, 「利用者情報メンテナンス」, 「パスワード変更」, 「パスワード発行・申請」 → 「本パスワード申請」 — and the header's
 // name + 「ログアウト」. What the patron typed is untrusted: every interpolation goes through hono/html's `html`,
 // which escapes it. Passwords are never written back into a page. No inline scripts or styles.
-import { html } from "hono/html";
-import type { HtmlEscapedString } from "hono/utils/html";
-import type { Reason } from "../errors.ts";
 import { PASSWORD_MAX, PASSWORD_MIN } from "../domain/policy.ts";
+import { errorBox, field, h, type FormError, type Html } from "./forms.ts";
 
-type Html = HtmlEscapedString;
-
-/** hono/html's `html`, held to synchronous output (nothing here interpolates a Promise). */
-function h(strings: TemplateStringsArray, ...values: unknown[]): Html {
-  const out = html(strings, ...values);
-  if (out instanceof Promise) throw new Error("the account views render synchronously");
-  return out;
-}
-
-/** A refusal as a page shows it: the headline and every reason (the service collects them all). */
-export interface FormError {
-  message: string;
-  reasons: readonly Reason[];
-}
+export type { FormError } from "./forms.ts";
 
 /** Notices a page may show after a redirect. Only these codes are accepted from the query: nothing is echoed. */
 export const NOTICES = {
@@ -40,45 +25,6 @@ export const PASSWORD_AVOID_TEXT = "「123456」「password」のような推測
 
 function notice(code: NoticeCode | undefined): Html | string {
   return code ? h`<p class="note" role="status">${NOTICES[code]}</p>` : "";
-}
-
-/**
- * The error box. Always present (empty when there is nothing to say) so that the login island can fill the same
- * live region; role=alert makes a screen reader read it out when the page arrives or the island fills it.
- */
-function errorBox(id: string, error: FormError | undefined): Html {
-  if (!error) return h`<div id="${id}" role="alert"></div>`;
-  const reasons = error.reasons.filter((r) => r.message !== error.message);
-  return h`<div id="${id}" role="alert" class="note"><p>${error.message}</p>${
-    reasons.length ? h`<ul class="reasons">${reasons.map((r) => h`<li>${r.message}</li>`)}</ul>` : ""
-  }</div>`;
-}
-
-interface FieldSpec {
-  id: string;
-  name: string;
-  label: string;
-  type: "text" | "password" | "tel" | "date";
-  autocomplete: string;
-  value?: string;
-  hint?: string;
-  /** Field names in the service's reasons that point at this input. */
-  reasonFields?: readonly string[];
-  inputmode?: "numeric" | "tel";
-  /** Ids of text said before the field (the password rules), read out with it. */
-  describedBy?: readonly string[];
-  attrs?: Html;
-}
-
-/** A labelled input; its hint and (when it is at fault) the error box are linked with aria-describedby. */
-function field(f: FieldSpec, errorId: string, error: FormError | undefined): Html {
-  const names = f.reasonFields ?? [f.name];
-  const atFault = !!error && error.reasons.some((r) => r.field !== undefined && names.includes(r.field));
-  const describedBy = [...(f.describedBy ?? []), f.hint ? `${f.id}-hint` : "", atFault ? errorId : ""].filter(Boolean).join(" ");
-  return h`<p class="field"><label for="${f.id}">${f.label}</label><br>${f.hint ? h`<small id="${f.id}-hint" class="hint">${f.hint}</small><br>` : ""}
-<input id="${f.id}" name="${f.name}" type="${f.type}" autocomplete="${f.autocomplete}"${f.inputmode ? h` inputmode="${f.inputmode}"` : ""}${
-    f.value !== undefined && f.type !== "password" ? h` value="${f.value}"` : ""
-  } required${describedBy ? h` aria-describedby="${describedBy}"` : ""}${atFault ? h` aria-invalid="true"` : ""}${f.attrs ?? ""}></p>`;
 }
 
 const CARD_HINT = "図書館カードに印字されている数字です（ハイフンや空白は不要）。";

@@ -1,0 +1,100 @@
+// What the Worker's HTML form routes share (routes/account.ts for patrons, routes/staff.ts for staff): reading a
+// form, the client's address for the throttle, a refusal's status and Retry-After, the 303 after a post, the
+// page in the site's shell (noindex, no-store), ending a session, and the same-site `next` check.
+import type { Context } from "hono";
+import type { AppEnv } from "../env.ts";
+import { AppError } from "../errors.ts";
+import { createDb } from "../data/db.ts";
+import { csrfField, rotateCsrfCookie } from "../middleware/csrf.ts";
+import { clearSessionCookie, sessionToken } from "../middleware/session.ts";
+import { ThrottledError, logout } from "../services/auth.ts";
+import { renderInShell } from "../views/shell.ts";
+import { headerLoginHtml, headerSessionHtml } from "../views/account.ts";
+import type { FormError } from "../views/forms.ts";
+
+/** Account and staff pages stay out of search engines. (Their Referrer-Policy, same-origin, comes with the security headers.) */
+const PAGE_HEAD = '<meta name="robots" content="noindex">';
+const ACCOUNT_HOME = "/account";
+const ORIGIN_PROBE = "https://same-site.invalid";
+
+/**
+ * Where to go after logging in: only a path of this site. Anything else — another origin, a protocol-relative
+ * `//host`, a backslash (browsers read `/\host` as `//host`), control characters, a scheme — gives the
+ * fallback, and so do /login and /logout themselves (no loop) and the JSON API. No open redirect.
+ */
+export function safeNext(raw: unknown, fallback = ACCOUNT_HOME): string {
+  if (typeof raw !== "string" || raw === "" || raw.length > 2000) return fallback;
+  if (!raw.startsWith("/") || raw.startsWith("//") || /[\\\p{Cc}\s]/u.test(raw)) return fallback;
+  let url: URL;
+  try {
+    url = new URL(raw, ORIGIN_PROBE);
+  } catch {
+    return fallback;
+  }
+  if (url.origin !== ORIGIN_PROBE) return fallback;
+  const path = url.pathname + url.search + url.hash;
+  // `/.//evil.example` normalises to `//evil.example`: check again after the parser.
+  if (path.startsWith("//")) return fallback;
+  if (/^\/(login|logout)(\/|$)/.test(url.pathname) || url.pathname.startsWith("/api/")) return fallback;
+  return path;
+}
+
+export function clientAddress(c: Context<AppEnv>): string {
+  return c.req.header("cf-connecting-ip") ?? "unknown";
+}
+
+export function formText(body: Record<string, unknown>, name: string): string {
+  const value = body[name];
+  return typeof value === "string" ? value : "";
+}
+
+export function asFormError(err: unknown): FormError {
+  if (err instanceof AppError) return { message: err.message, reasons: err.reasons };
+  throw err;
+}
+
+/** A refused form comes back with 400, or 429 when throttled (with Retry-After when the service says when). */
+export function refusedStatus(err: unknown): 400 | 429 {
+  return err instanceof AppError && err.code === "too_many_requests" ? 429 : 400;
+}
+
+export function retryAfter(err: unknown): string | undefined {
+  return err instanceof ThrottledError ? String(Math.max(1, Math.ceil(err.retryAfterSeconds))) : undefined;
+}
+
+/** The header's session slot as the Worker renders it on its pages: the patron's name, or 「ログイン」. */
+function headerSession(c: Context<AppEnv>): string {
+  const s = c.get("session");
+  if (s?.kind === "patron") return headerSessionHtml({ name: s.name, temporary: s.temporary, csrf: csrfField(c) }).toString();
+  return headerLoginHtml().toString();
+}
+
+export async function page(
+  c: Context<AppEnv>,
+  opts: { title: string; main: string; status?: number; shell?: "login"; retryAfter?: string },
+): Promise<Response> {
+  const res = await renderInShell(c.env, {
+    title: opts.title,
+    main: opts.main,
+    head: PAGE_HEAD,
+    status: opts.status,
+    shell: opts.shell,
+    session: headerSession(c),
+  });
+  res.headers.set("Cache-Control", "no-store");
+  if (opts.retryAfter) res.headers.set("Retry-After", opts.retryAfter);
+  return res;
+}
+
+export function seeOther(c: Context<AppEnv>, location: string): Response {
+  c.header("Cache-Control", "no-store");
+  return c.redirect(location, 303);
+}
+
+/** 「ログアウト」: the session row is deleted on the server, the cookie cleared, the CSRF cookie rotated. */
+export async function endSession(c: Context<AppEnv>): Promise<void> {
+  const token = sessionToken(c);
+  if (token) await logout(createDb(c.env.DB), token, Date.now());
+  c.header("Set-Cookie", clearSessionCookie());
+  await rotateCsrfCookie(c);
+}
