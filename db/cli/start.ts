@@ -11,6 +11,12 @@ const port = process.env.PORT ?? "8787";
 
 await buildAll();
 
+/** Pads to a terminal width: full-width characters take two columns. */
+function padColumns(text: string, width: number): string {
+  const columns = [...text].reduce((n, ch) => n + (/[\u1100-\u115F\u2E80-\uA4CF\uAC00-\uD7A3\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFF60\uFFE0-\uFFE6]/.test(ch) ? 2 : 1), 0);
+  return text + " ".repeat(Math.max(1, width - columns));
+}
+
 const fixture = readDemoFixture();
 const lines = [
   "",
@@ -20,7 +26,7 @@ const lines = [
   "Demo patrons (図書館カード番号 / パスワード):",
   ...fixture.patrons.map((p) => {
     const secret = p.password ? p.password : p.temporaryPassword ? `${p.temporaryPassword} (仮パスワード)` : "(no password yet: issue one with 「パスワード発行・申請」)";
-    return `  ${p.card}  ${secret.padEnd(24)} ${p.name}`;
+    return `  ${p.card}  ${padColumns(secret, 26)}${p.name}`;
   }),
   "Demo staff (login / password):",
   ...fixture.staff.map((s) => `  ${s.login.padEnd(14)} ${s.password.padEnd(20)} ${s.role} @ ${s.branch}`),
