@@ -71,6 +71,12 @@ const ROUTES: readonly RouteRow[] = [
   { method: "POST", path: "/staff/login", access: "public" },
   { method: "POST", path: "/staff/logout", access: "public" },
   { method: "GET", path: "/staff/", access: "staff" },
+  // R13 the reservation cart: public (no login is needed to collect candidates). A cart is keyed by its own
+  // random cookie, not by a session: cart A's cookie can never list or remove cart B's lines
+  // (tests/worker/cart.test.ts, "cross-cart isolation").
+  { method: "POST", path: "/cart", access: "public" },
+  { method: "GET", path: "/cart", access: "public" },
+  { method: "POST", path: "/cart/remove", access: "public" },
 ];
 
 const key = (method: string, path: string) => `${method} ${path}`;

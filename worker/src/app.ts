@@ -11,6 +11,7 @@ import { searchRoutes } from "./routes/search.ts";
 import { catalogRoutes } from "./routes/catalog.ts";
 import { accountRoutes } from "./routes/account.ts";
 import { staffRoutes } from "./routes/staff.ts";
+import { cartRoutes } from "./routes/cart.ts";
 import { sessionMiddleware } from "./middleware/session.ts";
 
 function wantsHtml(path: string, accept: string | undefined): boolean {
@@ -34,6 +35,7 @@ export function buildApp() {
   app.route("/", catalogRoutes);
   app.route("/", accountRoutes);
   app.route("/", staffRoutes);
+  app.route("/", cartRoutes);
 
   app.notFound(async (c) => {
     if (wantsHtml(c.req.path, c.req.header("accept"))) {

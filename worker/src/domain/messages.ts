@@ -15,6 +15,10 @@ export const MESSAGES = {
   // Catalogue, holdability (R11, R12)
   not_loanable: "館外への貸出をしていない資料（参考図書・辞書・貴重本など）のため、予約できません。",
   not_held_in_city: "市内の図書館に所蔵がないため、インターネットからは予約できません。図書館の窓口で「リクエスト（予約）申込書」をご提出ください。",
+  // Reservation cart (R13)
+  not_holdable: "この書誌は予約できません。",
+  cart_full: "予約カートがいっぱいです（30件まで）。予約しない資料を「解除」してから入れてください。",
+  cart_record_invalid: "予約カートに入れる書誌の指定が正しくありません。書誌のページから「予約カートに入れる」を押してください。",
   // Accounts and passwords (R01–R08)
   password_too_short: "パスワードが短すぎます。6文字以上で入力してください。",
   password_too_long: "パスワードが長すぎます。20文字以内で入力してください（切り捨てはしません）。",

@@ -5,6 +5,9 @@ export const PASSWORD_MIN = 6;
 /** R02: a password is 6 to 20 half-width alphanumerics. */
 export const PASSWORD_MAX = 20;
 
+/** R13: the cart is a candidate list, not holds; bounded so that one cookie cannot grow a table without end. */
+export const CART_LIMIT = 30;
+
 /** R14: at most 10 holds (books and magazines together) per patron, across every channel. */
 export const HOLD_LIMIT = 10;
 
