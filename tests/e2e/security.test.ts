@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { BASE, launch, newContext } from "./browser.ts";
 import { openLocalPlatform } from "../../db/cli/platform.ts";
+import { REQUIRED_SECURITY_HEADERS } from "../support/security-headers.ts";
 
 let browser: Browser;
 /** A record with copies in the city, among the lowest ids (so it is one of the pre-rendered static pages). */
@@ -165,15 +166,7 @@ describe("issue 3 item 10: CSRF in Chromium", () => {
 });
 
 describe("issue 3 item 10: headers as `wrangler dev` serves them", () => {
-  const names = [
-    "content-security-policy",
-    "strict-transport-security",
-    "x-content-type-options",
-    "x-frame-options",
-    "referrer-policy",
-    "permissions-policy",
-    "cross-origin-opener-policy",
-  ];
+  const names = REQUIRED_SECURITY_HEADERS;
 
   it("static pages (from _headers) and Worker pages carry the same headers, one CSP", async () => {
     const staticPage = await fetch(`${BASE}/catalog/${recordId}/`);

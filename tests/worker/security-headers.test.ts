@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { createDb } from "../../worker/src/data/db.ts";
 import { branches, items, records } from "../../db/schema/index.ts";
 import { CSP_MANIFEST_PATH, contentSecurityPolicy, parseCspManifest, type CspHashes } from "../../worker/src/middleware/security-policy.ts";
+import { REQUIRED_SECURITY_HEADERS } from "../support/security-headers.ts";
 
 const BASE = "https://shiori.test";
 /** Past the static cap of the demo build, so the Worker's fallback renders it (see catalog.test.ts). */
@@ -74,15 +75,7 @@ async function inlineCode(html: string): Promise<{ script: string[]; style: stri
   return out;
 }
 
-const SECURITY_HEADERS = [
-  "content-security-policy",
-  "strict-transport-security",
-  "x-content-type-options",
-  "x-frame-options",
-  "referrer-policy",
-  "permissions-policy",
-  "cross-origin-opener-policy",
-];
+const SECURITY_HEADERS = REQUIRED_SECURITY_HEADERS;
 
 let hashes: CspHashes;
 let expectedCsp: string;
