@@ -5,15 +5,16 @@ import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const sharedDir = path.resolve(root, "../shared");
+const dataDir = path.resolve(root, "db/seed/data");
 
 export default defineConfig(async () => {
   const migrations = await readD1Migrations(path.join(root, "db/migrations"));
   return {
     root,
-    // Real data from ../shared/data reaches tests inside workerd as `import text from "@shared/data/…?raw"`.
-    resolve: { alias: { "@shared": sharedDir } },
-    server: { fs: { allow: [root, sharedDir] } },
+    // The real data the repository carries (db/seed/data, see its README) reaches tests inside workerd as
+    // `import text from "@data/…?raw"`.
+    resolve: { alias: { "@data": dataDir } },
+    server: { fs: { allow: [root] } },
     plugins: [
       cloudflareTest({
         wrangler: { configPath: path.join(root, "wrangler.toml") },

@@ -13,14 +13,14 @@ function findRoot(from: string): string {
 }
 
 export const ROOT = findRoot(path.dirname(fileURLToPath(import.meta.url)));
-/** The project's shared folder sits beside the checkout (as in CI): ../shared. SHIORI_SHARED overrides. */
-export const SHARED = process.env.SHIORI_SHARED ? path.resolve(process.env.SHIORI_SHARED) : path.resolve(ROOT, "../shared");
-export const DEMO_FIXTURE = path.join(SHARED, "fixtures/demo.json");
+/** The real data the repository carries (db/seed/data/README.md gives each file's source and licence). */
+export const DATA_DIR = path.join(ROOT, "db/seed/data");
+export const DEMO_FIXTURE = path.join(DATA_DIR, "fixtures/demo.json");
 export const DEMO_CATALOG_FILES = [
-  path.join(SHARED, "data/aozora/list_person_all_extended_utf8.partial-2022-02.csv"),
-  path.join(SHARED, "data/ndl/opensearch-title-clean-architecture.xml"),
-  path.join(SHARED, "data/ndl/opensearch-title-meitantei-conan.xml"),
-  path.join(SHARED, "data/ndl/opensearch-title-one-piece.xml"),
+  path.join(DATA_DIR, "aozora/list_person_all_extended_utf8.partial-2022-02.csv"),
+  path.join(DATA_DIR, "ndl/opensearch-title-clean-architecture.xml"),
+  path.join(DATA_DIR, "ndl/opensearch-title-meitantei-conan.xml"),
+  path.join(DATA_DIR, "ndl/opensearch-title-one-piece.xml"),
 ];
 export const STATE_DIR = path.join(ROOT, ".wrangler/state");
 export const DEV_VARS = path.join(ROOT, ".dev.vars");

@@ -1,4 +1,4 @@
-// `npm run seed`: loads ../shared/fixtures/demo.json into the local D1 (safe to repeat).
+// `npm run seed`: loads db/seed/data/fixtures/demo.json into the local D1 (safe to repeat).
 import { readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { seedDemo, type DemoFixture } from "../seed/demo.ts";

@@ -1,4 +1,4 @@
-// Loads the demo library (../shared/fixtures/demo.json): branches, patrons with their passwords and mail
+// Loads the demo library (db/seed/data/fixtures/demo.json): branches, patrons with their passwords and mail
 // addresses, staff, OPAC terminals. Safe to run again: existing rows are kept as they are, so a password a
 // patron changed, or a branch a librarian renamed, survives a restart (`npm run reset` starts afresh).
 import { sql } from "drizzle-orm";

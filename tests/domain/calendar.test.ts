@@ -1,7 +1,7 @@
 // R21: the library calendar against real dates (2026 mostly; 2019, 2025 and 2029 for the rarer edges).
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import factsText from "@shared/data/kitakyushu/library-facts.json?raw";
+import factsText from "@data/kitakyushu/library-facts.json?raw";
 import {
   addDays,
   closedReasons,

@@ -1,8 +1,8 @@
 // R11, R12, R15: the demo holdings planned over the real catalogue: holdable copies in the city, reference-only
 // 禁帯出 copies, records not held in the city, every series volume holdable; deterministic, stable barcodes.
-import aozoraCsv from "@shared/data/aozora/list_person_all_extended_utf8.partial-2022-02.csv?raw";
-import demoJson from "@shared/fixtures/demo.json?raw";
-import ndlConan from "@shared/data/ndl/opensearch-title-meitantei-conan.xml?raw";
+import aozoraCsv from "@data/aozora/list_person_all_extended_utf8.partial-2022-02.csv?raw";
+import demoJson from "@data/fixtures/demo.json?raw";
+import ndlConan from "@data/ndl/opensearch-title-meitantei-conan.xml?raw";
 import { describe, expect, it } from "vitest";
 import { parseAozoraCsv } from "../../db/import/aozora.ts";
 import { HOLDING_SHARES, ON_LOAN_SHARE, barcodeFor, holdingProfile, planHoldings, type HoldingBranch, type HoldingRecord, type PlannedCopy } from "../../db/import/holdings.ts";

@@ -1,6 +1,6 @@
 // R10, R15: Aozora Bunko's extended CSV → one record per work, people with roles and readings, NDC, the source
 // book's publisher and year, multi-part works as series volumes in order. Malformed rows are reported and skipped.
-import aozoraCsv from "@shared/data/aozora/list_person_all_extended_utf8.partial-2022-02.csv?raw";
+import aozoraCsv from "@data/aozora/list_person_all_extended_utf8.partial-2022-02.csv?raw";
 import { describe, expect, it } from "vitest";
 import { parseAozoraCsv } from "../../db/import/aozora.ts";
 import { parseCsv } from "../../db/import/csv.ts";

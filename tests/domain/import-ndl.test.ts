@@ -1,9 +1,9 @@
 // R10, R15: NDL Search OpenSearch (RSS 2.0 + DC-NDL) → one record per item: readings, people, ISBN, NDC, material
 // type, publisher and year; the volumes of a multi-volume title as a series in order. Malformed items are reported
 // with file and line, and skipped.
-import ndlClean from "@shared/data/ndl/opensearch-title-clean-architecture.xml?raw";
-import ndlConan from "@shared/data/ndl/opensearch-title-meitantei-conan.xml?raw";
-import ndlOnePiece from "@shared/data/ndl/opensearch-title-one-piece.xml?raw";
+import ndlClean from "@data/ndl/opensearch-title-clean-architecture.xml?raw";
+import ndlConan from "@data/ndl/opensearch-title-meitantei-conan.xml?raw";
+import ndlOnePiece from "@data/ndl/opensearch-title-one-piece.xml?raw";
 import { describe, expect, it } from "vitest";
 import { parseNdlOpenSearch, volumeOrderOf } from "../../db/import/ndl.ts";
 

@@ -1,6 +1,6 @@
 // R10: an ISBN is found however it is typed; records keep ISBN-13 and the ISBN-10 it came from.
-import ndlConan from "@shared/data/ndl/opensearch-title-meitantei-conan.xml?raw";
-import ndlOnePiece from "@shared/data/ndl/opensearch-title-one-piece.xml?raw";
+import ndlConan from "@data/ndl/opensearch-title-meitantei-conan.xml?raw";
+import ndlOnePiece from "@data/ndl/opensearch-title-one-piece.xml?raw";
 import { describe, expect, it } from "vitest";
 import {
   compactIsbn,

@@ -1,5 +1,5 @@
 // Browser tests of issue 3 (R01–R08) in real Chromium, with JavaScript on (the header and login islands) and off
-// (plain forms and redirects): the demo patrons of ../shared/fixtures/demo.json behave as their notes say.
+// (plain forms and redirects): the demo patrons of db/seed/data/fixtures/demo.json behave as their notes say.
 //   2100000001 logs in and out; the header shows the name, then 「ログイン」 again.
 //   2100000002 logs in with the temporary Kari0002, is held to 「パスワード変更」 until it is changed (R05, R06).
 //   2100000003 issues a password through 「パスワード発行・申請」 → 「本パスワード申請」 and logs in with it (R04).

@@ -1,10 +1,10 @@
 // A slice of the REAL catalogue for the search tests (R10): Aozora rows of a few authors plus every work with 猫
 // in its title, and the NDL responses (Clean Architecture, 名探偵コナン, ONE PIECE), parsed and written by the
 // importer's own code (upsertCatalog indexes them for search), with deterministic copies over the branches.
-import aozoraCsv from "@shared/data/aozora/list_person_all_extended_utf8.partial-2022-02.csv?raw";
-import ndlClean from "@shared/data/ndl/opensearch-title-clean-architecture.xml?raw";
-import ndlConan from "@shared/data/ndl/opensearch-title-meitantei-conan.xml?raw";
-import ndlOnePiece from "@shared/data/ndl/opensearch-title-one-piece.xml?raw";
+import aozoraCsv from "@data/aozora/list_person_all_extended_utf8.partial-2022-02.csv?raw";
+import ndlClean from "@data/ndl/opensearch-title-clean-architecture.xml?raw";
+import ndlConan from "@data/ndl/opensearch-title-meitantei-conan.xml?raw";
+import ndlOnePiece from "@data/ndl/opensearch-title-one-piece.xml?raw";
 import { parseAozoraCsv } from "../../db/import/aozora.ts";
 import { parseNdlOpenSearch } from "../../db/import/ndl.ts";
 import type { ImportRecord } from "../../db/import/types.ts";

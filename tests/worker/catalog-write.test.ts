@@ -1,10 +1,10 @@
 // Catalogue import into the real migrated D1 (inside workerd): a slice of the real data imported, imported again
 // (no duplicates, updates applied), indexed for search (R10); series volumes linked in order (R15); demo holdings
 // inserted by barcode so staff changes survive a re-import (R11, R12).
-import aozoraCsv from "@shared/data/aozora/list_person_all_extended_utf8.partial-2022-02.csv?raw";
-import demoJson from "@shared/fixtures/demo.json?raw";
-import ndlConan from "@shared/data/ndl/opensearch-title-meitantei-conan.xml?raw";
-import ndlOnePiece from "@shared/data/ndl/opensearch-title-one-piece.xml?raw";
+import aozoraCsv from "@data/aozora/list_person_all_extended_utf8.partial-2022-02.csv?raw";
+import demoJson from "@data/fixtures/demo.json?raw";
+import ndlConan from "@data/ndl/opensearch-title-meitantei-conan.xml?raw";
+import ndlOnePiece from "@data/ndl/opensearch-title-one-piece.xml?raw";
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parseAozoraCsv } from "../../db/import/aozora.ts";

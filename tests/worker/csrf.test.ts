@@ -5,7 +5,7 @@
 import { SELF, env } from "cloudflare:test";
 import { Hono } from "hono";
 import { beforeAll, describe, expect, it } from "vitest";
-import fixtureText from "@shared/fixtures/demo.json?raw";
+import fixtureText from "@data/fixtures/demo.json?raw";
 import type { AppEnv, Env } from "../../worker/src/env.ts";
 import { createDb } from "../../worker/src/data/db.ts";
 import { seedDemo, type DemoFixture } from "../../db/seed/demo.ts";
@@ -22,7 +22,7 @@ import {
 
 const ORIGIN = "https://shiori.test";
 const FORM = "application/x-www-form-urlencoded";
-/** A demo patron (../shared/fixtures/demo.json): a forged login with the right password must still fail. */
+/** A demo patron (db/seed/data/fixtures/demo.json): a forged login with the right password must still fail. */
 const CARD = "2100000001";
 const PASSWORD = "Tosho2026";
 

@@ -1,7 +1,7 @@
 // The demo library that `npm start` loads: safe to run again, never duplicates, never undoes a change.
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import fixtureText from "@shared/fixtures/demo.json?raw";
+import fixtureText from "@data/fixtures/demo.json?raw";
 import { createDb } from "../../worker/src/data/db.ts";
 import { seedDemo, type DemoFixture } from "../../db/seed/demo.ts";
 import { verifyPassword } from "../../worker/src/services/password-hash.ts";

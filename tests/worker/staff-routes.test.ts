@@ -1,5 +1,5 @@
 // Issue 3 item 11: the staff login routes through the whole Worker (CSRF, session middleware, shell), inside
-// workerd on the migrated D1 seeded from ../shared/fixtures/demo.json, the way a browser without JavaScript uses
+// workerd on the migrated D1 seeded from db/seed/data/fixtures/demo.json, the way a browser without JavaScript uses
 // them. Staff and patrons are separate: neither's password opens the other's pages.
 // Needs the site built (the ASSETS binding serves /_shell/).
 import { env } from "cloudflare:test";
