@@ -205,7 +205,7 @@ describe("R11 live availability", () => {
     const chuo = body.branches[0];
     expect(chuo.copies.map((c: any) => [c.status, c.loanable, c.statusLabel])).toEqual([
       ["on_loan", true, "貸出中"],
-      ["on_shelf", false, "館内利用のみ"],
+      ["on_shelf", false, "在架"],
     ]);
     expect(chuo.availableCopies).toBe(0);
     expect(body.branches[1].availableCopies).toBe(1);

@@ -423,9 +423,11 @@ describe("R10 search page: plain HTML that works without JavaScript", () => {
     const text = await res.text();
     expect(text).toContain(`<a href="/catalog/${idOf(WAGAHAI)}/"><ruby>吾輩は猫である<rp>（</rp><rt>わがはいはねこである</rt><rp>）</rp></ruby></a>`);
     expect(text).toMatch(/role="status">5件見つかりました/);
-    expect(text).toContain('<form class="search search-page" role="search" action="/search" method="get"');
-    expect(text).toContain('<input id="search-q" type="search" name="q" value="わがはいはねこ"');
+    // Issue 6: one search box (the header's); 詳細検索, with the keyword as a text field, comes after the results.
+    expect(text.match(/type="search"/g)).toHaveLength(1);
+    expect(text).toContain('<input id="search-q" type="text" name="q" value="わがはいはねこ"');
     expect(text).toContain("<summary>詳細検索");
+    expect(text.indexOf('<ol class="hits"')).toBeLessThan(text.indexOf('<details class="advanced"'));
     for (const label of ["資料名", "著者名", "出版者", "ISBN", "分類"]) expect(text).toContain(`>${label}</label>`);
     expect(text).toContain('<select id="search-sort" name="sort">');
     expect(text).toContain("夏目 漱石");

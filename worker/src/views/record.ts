@@ -34,10 +34,14 @@ export function materialLabel(type: string): string {
   return MATERIAL_LABELS[type] ?? MATERIAL_LABELS.other!;
 }
 
+/**
+ * The holdings 「状態」 column: where the copy is now (在架, 貸出中, …). Whether it may leave the library at all is
+ * the 「区分」 column's (貸出可 / 禁帯出, holdingsTable), so the two never say the same thing (issue 6).
+ */
 export function itemStatusLabel(item: Pick<RecordItem, "status" | "loanable">): string {
   switch (item.status) {
     case "on_shelf":
-      return item.loanable ? "貸出可" : "館内利用のみ";
+      return "在架";
     case "on_loan":
       return "貸出中";
     case "in_transit":

@@ -67,29 +67,34 @@ export function textValue(params: SearchParams, name: SearchParamName): string {
   return typeof v === "string" ? v.replace(/\p{Cc}/gu, "") : "";
 }
 
-function invalid(reasons: readonly Reason[], name: SearchParamName) {
-  return reasons.some((r) => r.field === name) ? h` aria-invalid="true" aria-describedby="search-errors"` : "";
+/** A field's hint, and, when the field is at fault, the error box: read out with it; the field marked invalid. */
+function described(reasons: readonly Reason[], name: SearchParamName, hinted: boolean) {
+  const atFault = reasons.some((r) => r.field === name);
+  const ids = [hinted ? `search-${name}-hint` : "", atFault ? "search-errors" : ""].filter(Boolean).join(" ");
+  return h`${ids ? h` aria-describedby="${ids}"` : ""}${atFault ? h` aria-invalid="true"` : ""}`;
 }
 
-/** The form: the one box, the advanced fields in a <details> beside it, and the submit button. */
+/**
+ * 詳細検索: the keyword and the advanced fields in a <details>. Issue 6: the page has one search box, the header's;
+ * here the keyword is a plain text field of the advanced form, and on a results page the whole form comes after
+ * the results (collapsed unless the search used it), so phones and text browsers show the hits first.
+ */
 export function searchForm(params: SearchParams, opts: { reasons?: readonly Reason[]; openAdvanced?: boolean } = {}): Html {
   const reasons = opts.reasons ?? [];
-  const advancedUsed = ADVANCED.some((f) => textValue(params, f.name) !== "") || reasons.some((r) => ADVANCED.some((f) => f.name === r.field));
+  const advancedUsed = ADVANCED.some((f) => textValue(params, f.name) !== "") || reasons.some((r) => r.field !== undefined);
   const open = opts.openAdvanced || advancedUsed;
-  return h`<form class="search search-page" role="search" action="/search" method="get" aria-label="蔵書検索">
-<label for="search-q">キーワード（資料名・著者名・出版者・ISBN など。読みでも探せます）</label>
-<input id="search-q" type="search" name="q" value="${textValue(params, "q")}" autocomplete="off" enterkeyhint="search"${invalid(reasons, "q")}>
-<button type="submit">検索</button>
-<details class="advanced"${open ? h` open` : ""}>
+  return h`<details class="advanced"${open ? h` open` : ""}>
 <summary>詳細検索（資料名・著者名・出版者・ISBN・分類）</summary>
+<form class="search-form" action="/search" method="get" aria-label="詳細検索">
+<p class="field"><label for="search-q">キーワード</label> <small id="search-q-hint">${SEARCH_TEXT_MAX}文字まで。スペースで区切ると、すべての語を含む資料を探します</small>
+<input id="search-q" type="text" name="q" value="${textValue(params, "q")}" autocomplete="off" enterkeyhint="search"${described(reasons, "q", true)}></p>
 ${ADVANCED.map(
-  (f) => h`<p><label for="search-${f.name}">${f.label}</label>${f.hint ? h` <small id="search-${f.name}-hint">${f.hint}</small>` : ""}
-<input id="search-${f.name}" type="text" name="${f.name}" value="${textValue(params, f.name)}"${f.name === "isbn" || f.name === "ndc" ? h` inputmode="${f.name === "ndc" ? "decimal" : "text"}"` : ""}${invalid(reasons, f.name)}></p>`,
+  (f) => h`<p class="field"><label for="search-${f.name}">${f.label}</label>${f.hint ? h` <small id="search-${f.name}-hint">${f.hint}</small>` : ""}
+<input id="search-${f.name}" type="text" name="${f.name}" value="${textValue(params, f.name)}"${f.name === "isbn" || f.name === "ndc" ? h` inputmode="${f.name === "ndc" ? "decimal" : "text"}"` : ""}${described(reasons, f.name, f.hint !== "")}></p>`,
 )}
 <p><button type="submit">この条件で検索</button></p>
-</details>
-<p class="hint"><small>${SEARCH_TEXT_MAX}文字まで。スペースで区切ると、すべての語を含む資料を探します。</small></p>
-</form>`;
+</form>
+</details>`;
 }
 
 function refusalBox(reasons: readonly Reason[]): Html {
@@ -104,7 +109,9 @@ export function searchRefusedMain(params: SearchParams, reasons: readonly Reason
 
 /** The page before any search: just the form (with the advanced fields open for 詳細検索). */
 export function searchStartMain(opts: { advanced: boolean }): Html {
-  return h`<h1>${opts.advanced ? "詳細検索" : "蔵書検索"}</h1>${searchForm({}, { openAdvanced: opts.advanced })}`;
+  return h`<h1>${opts.advanced ? "詳細検索" : "蔵書検索"}</h1>
+<p class="hint">${opts.advanced ? "資料名・著者名・出版者・ISBN・分類を組み合わせて探せます。入力した条件をすべて満たす資料を探します。" : "上の「資料を探す」に、資料名・著者名・出版者・ISBN・分類を入れて「検索」を押します。ひらがな・カタカナの読みでも探せます。"}</p>
+${searchForm({}, { openAdvanced: opts.advanced })}`;
 }
 
 function titleWithReading(hit: SearchHit): Html {
@@ -242,8 +249,9 @@ export function searchResultsMain(result: SearchResult): Html {
         ? `${found}見つかりましたが、このページには結果がありません。`
         : `${found}見つかりました（${count(first)}〜${count(last)}件目を表示）。`;
   const notice = cappedNotice(result);
+  // Issue 6: the first screen of a phone shows hits: the count, then the list and the pager; sorting, facets and
+  // 詳細検索 follow the results (and so come after them in a text browser too).
   return h`<h1>${title}</h1>
-${searchForm(result.params)}
 <p class="result-count" role="status">${summary}${notice ? h`<br><span class="result-capped">${notice}</span>` : ""}</p>
 ${result.total === 0
     ? h`<div class="no-results"><p>次のことをお試しください。</p><ul>
@@ -251,10 +259,11 @@ ${result.total === 0
 <li>漢字の書き方を変える（例: 旧字と新字）</li>
 <li>絞り込みを解除する</li>
 </ul>${activeFilters(result)}</div>`
-    : h`${sortForm(result)}
-<section class="results" aria-labelledby="results-heading"><h2 id="results-heading">検索結果</h2>
+    : h`<section class="results" aria-label="検索結果">
 <ol class="hits" start="${first}">${result.hits.map(hitItem)}</ol>
 ${pager(result)}
 </section>
-${facets(result)}`}`;
+${sortForm(result)}
+${facets(result)}`}
+${searchForm(result.params)}`;
 }
