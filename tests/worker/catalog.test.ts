@@ -250,3 +250,18 @@ describe("R11 live availability", () => {
     expect(ref).toContain("この書誌は予約できません。");
   });
 });
+
+describe("issue 6: the holdings 「区分」 and 「状態」 columns say different things", () => {
+  it("区分 is 貸出可 / 禁帯出, 状態 is where the copy is (在架, 貸出中, …)", async () => {
+    const { holdingsTable, itemStatusLabel } = await import("../../worker/src/views/record.ts");
+    const item = { id: 1, branchId: 1, branchCode: "C", branchName: "中央図書館", inCity: true, shelfMark: "913.6/ナ" };
+    const cells = (html: string) => [...html.matchAll(/<td[^>]*>(?:<strong>)?([^<]*)/g)].map((m) => m[1]);
+    const rows = [
+      { ...item, loanable: true, status: "on_shelf" },
+      { ...item, id: 2, loanable: false, status: "on_shelf" },
+      { ...item, id: 3, loanable: true, status: "on_loan" },
+    ];
+    expect(cells(holdingsTable(rows).toString())).toEqual(["913.6/ナ", "貸出可", "在架", "913.6/ナ", "禁帯出", "在架", "913.6/ナ", "貸出可", "貸出中"]);
+    for (const r of rows) expect(["貸出可", "禁帯出"]).not.toContain(itemStatusLabel(r));
+  });
+});
