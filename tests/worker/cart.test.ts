@@ -144,19 +144,20 @@ describe("R13 add, list, 「解除」", () => {
       expect(f).toContain(">解除</button>");
     }
     expect(text).toContain("予約カートに入れただけでは予約になりません");
-    expect(text).toContain(`${HOLD_LIMIT}件まで`);
-    // 「予約申込」 is announced, not offered: no dead button.
-    expect(text).toContain("予約申込");
-    expect(text).toContain("ログインが必要です");
-    expect(main).not.toMatch(/<button[^>]*>予約申込<\/button>/);
+    // Issue 6 item 4: one unit (冊) for the limits; only what works today — no 「予約申込」 promised or offered.
+    expect(text).toContain(`${HOLD_LIMIT}冊まで`);
+    expect(text).toContain(`${CART_LIMIT}冊まで`);
+    expect(text).not.toMatch(/件まで/);
+    expect(text).not.toContain("予約申込");
+    expect(text).not.toContain("次回の更新");
     // The title order is the order of adding.
     expect(main.indexOf(`href="/catalog/${ids.holdable}/"`)).toBeLessThan(main.indexOf(`href="/catalog/${ids.volume}/"`));
   });
 
-  it("「解除」 removes the line and answers 303 /cart; the cart is then empty", async () => {
+  it("「解除」 removes the line and answers 303 /cart?removed=<id>; the cart is then empty", async () => {
     const client = new TestClient();
     await expect303(await add(client, ids.holdable), `/cart?added=${ids.holdable}`);
-    await expect303(await remove(client, ids.holdable), "/cart");
+    await expect303(await remove(client, ids.holdable), `/cart?removed=${ids.holdable}`);
     expect(await linesOf(client)).toEqual([]);
     const { html } = await client.page("/cart");
     expect(textOf(mainOf(html))).toContain("予約カートに資料はありません。");
@@ -172,12 +173,14 @@ describe("R13 add, list, 「解除」", () => {
     expect(textOf(mainOf(html))).toContain("予約カートに資料はありません。");
   });
 
-  it("adding the same record twice is not an error and leaves one line (idempotent)", async () => {
+  it("adding the same record twice is not an error and leaves one line (idempotent); the answer says it was there", async () => {
     const client = new TestClient();
     await expect303(await add(client, ids.holdable), `/cart?added=${ids.holdable}`);
-    await expect303(await add(client, ids.holdable), `/cart?added=${ids.holdable}`);
+    await expect303(await add(client, ids.holdable), `/cart?already=${ids.holdable}`);
     const same = await Promise.all([add(client, ids.volume), add(client, ids.volume), add(client, ids.volume)]);
-    for (const res of same) await expect303(res, `/cart?added=${ids.volume}`);
+    const locations = same.map((r) => r.headers.get("location")).sort();
+    expect(same.map((r) => r.status)).toEqual([303, 303, 303]);
+    expect(locations).toEqual([`/cart?added=${ids.volume}`, `/cart?already=${ids.volume}`, `/cart?already=${ids.volume}`]);
     expect(await linesOf(client)).toEqual([ids.holdable, ids.volume]);
   });
 
@@ -253,11 +256,11 @@ describe(`R13 the cart's limit (${CART_LIMIT} lines)`, () => {
     expect(res.status).toBe(400);
     const text = textOf(mainOf(await res.text()));
     expect(text).toContain(MESSAGES.cart_full);
-    expect(MESSAGES.cart_full).toContain(`${CART_LIMIT}件`);
-    await expect303(await add(client, ids.filler(0)), `/cart?added=${ids.filler(0)}`);
+    expect(MESSAGES.cart_full).toContain(`${CART_LIMIT}冊`);
+    await expect303(await add(client, ids.filler(0)), `/cart?already=${ids.filler(0)}`);
     expect(await linesOf(client)).toHaveLength(CART_LIMIT);
     // 「解除」 makes room again.
-    await expect303(await remove(client, ids.filler(0)), "/cart");
+    await expect303(await remove(client, ids.filler(0)), `/cart?removed=${ids.filler(0)}`);
     await expect303(await add(client, ids.filler(CART_LIMIT)), `/cart?added=${ids.filler(CART_LIMIT)}`);
     expect(await linesOf(client)).toHaveLength(CART_LIMIT);
   });
