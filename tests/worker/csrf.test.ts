@@ -291,6 +291,10 @@ describe("issue 6 item 3: text browsers — no fetch metadata, no Origin, no Ref
     await expectRefused(await send(attempt), what);
     expect(await snapshot(), what).toEqual(before);
   });
+
+  it("accepts a Worker-rendered POST /cart (「元に戻す」 on /cart?removed=…) that carries a valid token", async () => {
+    await expectAccepted(await send({ path: "/cart", headers: { ...BARE }, form: { [CSRF_FIELD]: browser.token, recordId: "1" } }), "undo");
+  });
 });
 
 describe("issue 3 item 10: checkRequestHeaders names what failed", () => {

@@ -222,11 +222,16 @@ export function csrfProtection(): MiddlewareHandler<AppEnv> {
     const state = await prepare(c, cookie ?? newCookieValue(), cookie === undefined);
     const { method } = c.req;
     if (STATE_CHANGING.has(method)) {
-      const tokenNeeded = needsToken(method, c.req.path, c.req.header("content-type") ?? null);
+      const contentType = c.req.header("content-type") ?? null;
       let refusal = checkRequestHeaders(method, c.req.url, c.req.raw.headers);
-      // "no_signal" passes on the token alone; a form that carries none (or JSON) has nothing else to show.
-      if (refusal === "no_signal") refusal = tokenNeeded ? null : "no_signal";
-      if (!refusal && tokenNeeded && !(await tokenMatches(c, state))) refusal = "bad_token";
+      if (refusal === "no_signal") {
+        // Passes on a valid token alone — also on a tokenless path when the form carries one anyway (the cart's
+        // 「元に戻す」 is a Worker-rendered POST /cart from /cart?removed=…). A form without a token (the static
+        // record page's), or JSON, has nothing else to show and stays refused.
+        refusal = FORM_TYPES.has(mediaType(contentType)) && (await tokenMatches(c, state)) ? null : "no_signal";
+      } else if (!refusal && needsToken(method, c.req.path, contentType) && !(await tokenMatches(c, state))) {
+        refusal = "bad_token";
+      }
       if (refusal) throw new AppError("forbidden", CSRF_MESSAGE);
     }
     await next();

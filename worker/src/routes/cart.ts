@@ -62,8 +62,6 @@ const refuseTemporaryPassword: MiddlewareHandler<AppEnv> = async (c, next) => {
   }
   await next();
 };
-cartRoutes.use("/cart", refuseTemporaryPassword);
-cartRoutes.use("/cart/*", refuseTemporaryPassword);
 
 function refused(c: Context<AppEnv>, err: unknown, recordId?: number): Promise<Response> {
   const error = asFormError(err);
@@ -80,7 +78,7 @@ function badRecordId(c: Context<AppEnv>): Promise<Response> {
   return refused(c, new AppError("bad_request", MESSAGES.cart_record_invalid));
 }
 
-cartRoutes.post("/cart", async (c) => {
+cartRoutes.post("/cart", refuseTemporaryPassword, async (c) => {
   const recordId = parseRecordId(formText(await c.req.parseBody(), "recordId"));
   if (recordId === null) return badRecordId(c);
   let result: Awaited<ReturnType<typeof addToCart>>;
@@ -94,7 +92,7 @@ cartRoutes.post("/cart", async (c) => {
   return seeOther(c, `/cart?${result.added ? "added" : "already"}=${recordId}`);
 });
 
-cartRoutes.get("/cart", async (c) => {
+cartRoutes.get("/cart", refuseTemporaryPassword, async (c) => {
   const db = createDb(c.env.DB);
   const key = cartKey(c);
   const lines = await listCart(db, key, viewer(c));
@@ -119,7 +117,7 @@ cartRoutes.get("/cart", async (c) => {
   });
 });
 
-cartRoutes.post("/cart/remove", async (c) => {
+cartRoutes.post("/cart/remove", refuseTemporaryPassword, async (c) => {
   const recordId = parseRecordId(formText(await c.req.parseBody(), "recordId"));
   if (recordId === null) return badRecordId(c);
   const removed = await removeFromCart(createDb(c.env.DB), { cartKey: cartKey(c), recordId, viewer: viewer(c) });

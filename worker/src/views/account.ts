@@ -44,7 +44,7 @@ export interface LoginView {
 export function loginMain(v: LoginView): Html {
   return h`<h1>ログイン</h1>
 ${notice(v.notice)}
-<p>「図書館カード番号」と「パスワード」を入力して「ログイン」を押してください。予約・貸出状況の確認・パスワード変更などはログインしてから利用できます。</p>
+<p>「図書館カード番号」と「パスワード」を入力して「ログイン」を押してください。「利用者情報メンテナンス」（パスワード変更など）はログインしてから利用できます。</p>
 ${errorBox("login-errors", v.error)}
 <form id="login-form" class="account-form" method="post" action="/login" data-login-form>
 ${v.csrf}
