@@ -2,7 +2,9 @@
 //   3+ characters → record_search_fts MATCH, one phrase-quoted string (FTS5 trigram: any substring);
 //   1–2 characters → record_grams by its primary key: an exact gram, or for 1 character the range of grams
 //     starting with it (never a table scan, never LIKE: D1 refuses LIKE/GLOB patterns over 50 bytes);
-//   ISBN → records.isbn13 / isbn10; NDC → a range on records.ndc.
+//   ISBN → records.isbn13 / isbn10, and the identifier keys of record_search_keys (an ISBN as a record's note
+//     carries it, check digit wrong or not); NDC → a range on records.ndc; the author refinement (`person`) →
+//     record_people by person.
 // User text only ever arrives as bound values; the FTS5 query string is built from normalised letters and
 // digits, each phrase in double quotes.
 //
@@ -14,8 +16,9 @@
 //   win     the driver's ids that pass the other parts and the facet filters. A part counted complete is tested
 //           against its own index list; one too broad to list is tested on the record's index row (instr on the
 //           normalised columns: the same substring test the index answers);
-//   kf      exact matches of the main title or reading, then prefix matches (record_search_keys, by key), that
-//           pass every part and filter: found however far down the index order they sit;
+//   kf      exact matches of the main title or reading and the works of an author the words name, then prefix
+//           matches (record_search_keys, by key), that pass every part and filter: found however far down the
+//           index order they sit;
 //   cand    kf, then the first of win, `candidates` in all. Ranking, sorting, paging and facets read cand only.
 // Every statement stays on indexes (no SCAN of records, grams or copies, no LIKE) and well under 100 parameters.
 import { sql, type SQL } from "drizzle-orm";
