@@ -16,7 +16,7 @@ if (!findChromium()) {
 }
 
 // The pages name the origin the browser tests serve them at (runE2e's port), as `npm start` does for PORT.
-await buildAll({ origin: process.env.SITE_ORIGIN || localOrigin(process.env.E2E_PORT ?? 8799) });
+await buildAll({ origin: localOrigin(process.env.E2E_PORT ?? 8799) });
 
 const unit = spawnSync(path.join(BIN, "vitest"), ["run", "--config", "tests/vitest.config.ts"], {
   cwd: ROOT,
