@@ -106,7 +106,7 @@ describe("Issue 6 items 4 and 6 on the served site", () => {
   });
 
   it("a Worker path asked with the wrong method: 405 with Allow and a page", async () => {
-    const res = await fetch(`${BASE}/search`, { method: "DELETE", headers: { accept: "text/html", origin: served.origin, "sec-fetch-site": "same-origin" } });
+    const res = await fetch(`${BASE}/search`, { method: "DELETE", body: "{}", headers: { accept: "text/html", "content-type": "application/json", origin: served.origin, "sec-fetch-site": "same-origin" } });
     assert.equal(res.status, 405);
     assert.equal(res.headers.get("allow"), "GET, HEAD");
     assert.match(await res.text(), /この操作はできません/);

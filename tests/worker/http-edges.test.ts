@@ -67,6 +67,13 @@ describe("Issue 6 item 6: a malformed body is a 400 page on every POST route", (
   });
 });
 
+describe("Issue 6 item 6: a malformed body from another site is the CSRF refusal, not a 400", () => {
+  it("403 before the body is looked at", async () => {
+    const res = await SELF.fetch(`${BASE}/cart`, { method: "POST", body: "x", headers: { "content-type": "multipart/form-data", origin: "https://evil.example", accept: HTML } });
+    expect(res.status).toBe(403);
+  });
+});
+
 describe("Issue 6 item 6: a response that sets a cookie is never public", () => {
   it("/search and /api/search with a dead session cookie clear it and are not cacheable", async () => {
     for (const path of ["/search?q=%E7%8C%AB", "/api/search?q=%E7%8C%AB"]) {
@@ -106,7 +113,9 @@ describe("Issue 6 item 6: a wrong method is 405 with Allow and a page", () => {
   ];
   for (const [method, path, allow] of cases) {
     it(`${method} ${path}: 405, Allow: ${allow}`, async () => {
-      const res = await SELF.fetch(BASE + path, { method, headers: { accept: HTML, origin: BASE, "sec-fetch-site": "same-origin" }, redirect: "manual" });
+      // A state-changing method comes with a body type the CSRF layer accepts, so only the method is wrong.
+      const body = ["PUT", "PATCH", "DELETE", "POST"].includes(method) ? { body: "{}", type: { "content-type": "application/json" } } : { body: undefined, type: {} };
+      const res = await SELF.fetch(BASE + path, { method, body: body.body, headers: { accept: HTML, origin: BASE, "sec-fetch-site": "same-origin", ...body.type }, redirect: "manual" });
       expect(res.status).toBe(405);
       expect(res.headers.get("allow")).toBe(allow);
       const page = await res.text();
@@ -116,10 +125,16 @@ describe("Issue 6 item 6: a wrong method is 405 with Allow and a page", () => {
   }
 
   it("the API answers the JSON envelope", async () => {
-    const res = await SELF.fetch(`${BASE}/api/search?q=x`, { method: "DELETE", headers: { accept: "application/json", origin: BASE, "sec-fetch-site": "same-origin" } });
+    const res = await SELF.fetch(`${BASE}/api/search?q=x`, { method: "DELETE", body: "{}", headers: { accept: "application/json", "content-type": "application/json", origin: BASE, "sec-fetch-site": "same-origin" } });
     expect(res.status).toBe(405);
     expect(res.headers.get("allow")).toBe("GET, HEAD");
     expect(await res.json()).toEqual({ error: { code: "method_not_allowed", message: MESSAGES.method_not_allowed } });
+  });
+
+  it("a cross-site request with the wrong method is still the CSRF refusal (403), revealing nothing of the routes", async () => {
+    const res = await SELF.fetch(`${BASE}/cart`, { method: "PUT", body: "{}", headers: { accept: HTML, "content-type": "application/json", origin: "https://evil.example" } });
+    expect(res.status).toBe(403);
+    expect(res.headers.get("allow")).toBeNull();
   });
 
   it("a path nobody serves stays 404", async () => {

@@ -6,7 +6,7 @@ import { AppError } from "./errors.ts";
 import { MESSAGES } from "./domain/messages.ts";
 import { renderInShell } from "./views/shell.ts";
 import { securityHeaders } from "./middleware/security-headers.ts";
-import { csrfProtection } from "./middleware/csrf.ts";
+import { checkRequestHeaders, csrfProtection } from "./middleware/csrf.ts";
 import { bodyGuard } from "./middleware/body-guard.ts";
 import { searchRoutes } from "./routes/search.ts";
 import { catalogRoutes } from "./routes/catalog.ts";
@@ -56,15 +56,17 @@ export function buildApp() {
   // every state-changing request, before any route can see it.
   app.use(securityHeaders());
   // Issue 6 item 6: a path the Worker serves, asked with a method it does not answer there, is 405 with Allow
-  // and a page — before the CSRF check, which would otherwise refuse a PUT or DELETE as if it were a forgery.
+  // and a page. A request the CSRF layer refuses by its headers alone (cross-site, no Origin, no form or JSON
+  // body) still gets that 403 first, before anything about routing is revealed.
   let routeTable: { method: string; pattern: RegExp }[] | undefined;
   app.use(async (c, next) => {
+    if (checkRequestHeaders(c.req.method, c.req.url, c.req.raw.headers) !== null) return next();
     routeTable ??= app.routes.filter((r) => r.method !== "ALL").map((r) => ({ method: r.method, pattern: routePattern(r.path) }));
     const allow = allowedMethods(routeTable, c.req.path);
     if (allow.length && !allow.includes(c.req.method)) return methodNotAllowed(c, allow);
     await next();
   });
-  // Issue 6 item 6: an unreadable form body is a 400 page, before anything reads it (the CSRF check included).
+  // Issue 6 item 6: an unreadable form body is a 400 page, before anything reads it (the CSRF token check included).
   app.use(bodyGuard());
   app.use(csrfProtection());
 

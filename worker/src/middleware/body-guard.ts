@@ -7,6 +7,7 @@ import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../env.ts";
 import { MESSAGES } from "../domain/messages.ts";
 import { AppError } from "../errors.ts";
+import { checkRequestHeaders } from "./csrf.ts";
 
 const WITH_BODY = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 const FORM_TYPES = new Set(["application/x-www-form-urlencoded", "multipart/form-data"]);
@@ -47,9 +48,18 @@ export async function unreadableForm(req: Request): Promise<string | null> {
   return null;
 }
 
+/**
+ * Before the CSRF token check, after its header checks: a request the CSRF layer refuses by its headers alone
+ * (another site, no Origin, a body type no form has) is left to it (403), so a forgery learns nothing from
+ * how its body was read; a same-origin form whose body cannot be read is a 400, not a missing token.
+ */
 export function bodyGuard(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    if (WITH_BODY.has(c.req.method) && (await unreadableForm(c.req.raw)) !== null) {
+    if (
+      WITH_BODY.has(c.req.method) &&
+      checkRequestHeaders(c.req.method, c.req.url, c.req.raw.headers) === null &&
+      (await unreadableForm(c.req.raw)) !== null
+    ) {
       throw new AppError("bad_request", MESSAGES.bad_body);
     }
     await next();
