@@ -114,7 +114,9 @@ describe("Issue 6 item 6: a wrong method is 405 with Allow and a page", () => {
   for (const [method, path, allow] of cases) {
     it(`${method} ${path}: 405, Allow: ${allow}`, async () => {
       // A state-changing method comes with a body type the CSRF layer accepts, so only the method is wrong.
-      const body = ["PUT", "PATCH", "DELETE", "POST"].includes(method) ? { body: "{}", type: { "content-type": "application/json" } } : { body: undefined, type: {} };
+      const body: { body?: string; type: Record<string, string> } = ["PUT", "PATCH", "DELETE", "POST"].includes(method)
+        ? { body: "{}", type: { "content-type": "application/json" } }
+        : { type: {} };
       const res = await SELF.fetch(BASE + path, { method, body: body.body, headers: { accept: HTML, origin: BASE, "sec-fetch-site": "same-origin", ...body.type }, redirect: "manual" });
       expect(res.status).toBe(405);
       expect(res.headers.get("allow")).toBe(allow);
