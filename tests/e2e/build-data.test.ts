@@ -7,6 +7,7 @@ import { existsSync } from "node:fs";
 import { openCatalogReader, openLocalPlatform, isTransientError, localDatabaseFile, withRetry } from "../../db/cli/platform.ts";
 import { durableObjectIdFromName, openSqliteD1 } from "../../db/cli/local-d1.ts";
 import { getRecordPages, listRecordIds } from "../../worker/src/data/catalog-read.ts";
+import { buildOrigin, localOrigin } from "../../db/cli/paths.ts";
 
 describe("Issue 6 item 1: the build reads the local D1 without a socket", () => {
   it("the catalogue reader is socketless and reads the same file wrangler's local D1 is", async () => {
@@ -112,5 +113,14 @@ describe("Issue 6 item 1: retry with backoff, for connection errors only", () =>
     assert.equal(isTransientError(new TypeError("fetch failed", { cause: Object.assign(new Error("read"), { code: "ECONNRESET" }) })), true);
     assert.equal(isTransientError(new Error("D1_ERROR: UNIQUE constraint failed")), false);
     assert.equal(isTransientError("nope"), false);
+  });
+});
+
+describe("Issue 6 item 1: the origin a build is made for", () => {
+  it("SITE_ORIGIN wins, else the local server's for PORT, else wrangler.toml's (undefined here)", () => {
+    assert.equal(buildOrigin({ PORT: "8801" }), "http://localhost:8801");
+    assert.equal(buildOrigin({ PORT: "8801", SITE_ORIGIN: "https://opac.example.jp/" }), "https://opac.example.jp");
+    assert.equal(buildOrigin({}), undefined);
+    assert.equal(localOrigin(8845), "http://localhost:8845");
   });
 });
