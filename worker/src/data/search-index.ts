@@ -8,7 +8,7 @@ import { sql, type SQL } from "drizzle-orm";
 import { VALUE_SEPARATOR, normalizeText, spelledReading, valueGrams } from "../domain/normalize.ts";
 import { FTS_COLUMNS, SEARCH_FIELDS, type SearchField } from "../domain/search-fields.ts";
 import { chunk, type Db } from "./db.ts";
-import { d1Client, d1Statement } from "./search.ts";
+import { d1Client, d1Statement } from "./db.ts";
 
 /** Records read and rewritten per batch: each batch is atomic, so a record is never missing from the index. */
 const RECORDS_PER_BATCH = 1000;

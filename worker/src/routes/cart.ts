@@ -9,7 +9,6 @@ import { Hono, type Context } from "hono";
 import { getCookie } from "hono/cookie";
 import type { AppEnv } from "../env.ts";
 import { AppError } from "../errors.ts";
-import { createDb } from "../data/db.ts";
 import { MESSAGES } from "../domain/messages.ts";
 import { csrfField } from "../middleware/csrf.ts";
 import { addToCart, isCartKey, listCart, newCartKey, removeFromCart } from "../services/cart.ts";
@@ -50,7 +49,7 @@ cartRoutes.post("/cart", async (c) => {
   const s = c.get("session");
   const key = cartKey(c) ?? newCartKey();
   try {
-    await addToCart(createDb(c.env.DB), { cartKey: key, recordId, patronId: s?.kind === "patron" ? s.patronId : null, now: Date.now() });
+    await addToCart(c.var.db, { cartKey: key, recordId, patronId: s?.kind === "patron" ? s.patronId : null, now: Date.now() });
   } catch (err) {
     return refused(c, err, recordId);
   }
@@ -60,7 +59,7 @@ cartRoutes.post("/cart", async (c) => {
 });
 
 cartRoutes.get("/cart", async (c) => {
-  const lines = await listCart(createDb(c.env.DB), cartKey(c));
+  const lines = await listCart(c.var.db, cartKey(c));
   const added = parseRecordId(c.req.query("added"));
   return page(c, {
     title: CART_TITLE,
@@ -71,6 +70,6 @@ cartRoutes.get("/cart", async (c) => {
 cartRoutes.post("/cart/remove", async (c) => {
   const recordId = parseRecordId(formText(await c.req.parseBody(), "recordId"));
   if (recordId === null) return badRecordId(c);
-  await removeFromCart(createDb(c.env.DB), { cartKey: cartKey(c), recordId });
+  await removeFromCart(c.var.db, { cartKey: cartKey(c), recordId });
   return seeOther(c, "/cart");
 });

@@ -3,11 +3,10 @@
 // page in the site's shell (noindex, no-store), ending a session, and the same-site `next` check.
 import type { Context } from "hono";
 import type { AppEnv } from "../env.ts";
-import { AppError } from "../errors.ts";
-import { createDb } from "../data/db.ts";
+import { AppError, retryAfterOf } from "../errors.ts";
 import { csrfField, rotateCsrfCookie } from "../middleware/csrf.ts";
 import { clearSessionCookie, sessionToken } from "../middleware/session.ts";
-import { ThrottledError, logout } from "../services/auth.ts";
+import { logout } from "../services/sessions.ts";
 import { renderInShell } from "../views/shell.ts";
 import { headerLoginHtml, headerSessionHtml } from "../views/account.ts";
 import type { FormError } from "../views/forms.ts";
@@ -39,7 +38,7 @@ export function safeNext(raw: unknown, fallback = ACCOUNT_HOME): string {
   return path;
 }
 
-export function clientAddress(c: Context<AppEnv>): string {
+export function clientAddress<E extends AppEnv>(c: Context<E>): string {
   return c.req.header("cf-connecting-ip") ?? "unknown";
 }
 
@@ -58,43 +57,44 @@ export function refusedStatus(err: unknown): 400 | 429 {
   return err instanceof AppError && err.code === "too_many_requests" ? 429 : 400;
 }
 
-export function retryAfter(err: unknown): string | undefined {
-  return err instanceof ThrottledError ? String(Math.max(1, Math.ceil(err.retryAfterSeconds))) : undefined;
-}
-
 /** The header's session slot as the Worker renders it on its pages: the patron's name, or 「ログイン」. */
-function headerSession(c: Context<AppEnv>): string {
+function headerSession<E extends AppEnv>(c: Context<E>): string {
   const s = c.get("session");
   if (s?.kind === "patron") return headerSessionHtml({ name: s.name, temporary: s.temporary, csrf: csrfField(c) }).toString();
   return headerLoginHtml().toString();
 }
 
-export async function page(
-  c: Context<AppEnv>,
-  opts: { title: string; main: string; status?: number; shell?: "login"; retryAfter?: string },
+/**
+ * A Worker page in the site's shell (noindex, no-store). `refused`: the error the page answers — its status (400, or
+ * 429 when throttled) unless `status` says otherwise, and Retry-After when it carries a wait (ThrottledError).
+ */
+export async function page<E extends AppEnv>(
+  c: Context<E>,
+  opts: { title: string; main: string; status?: number; shell?: "login"; refused?: unknown },
 ): Promise<Response> {
   const res = await renderInShell(c.env, {
     title: opts.title,
     main: opts.main,
     head: PAGE_HEAD,
-    status: opts.status,
+    status: opts.status ?? (opts.refused !== undefined ? refusedStatus(opts.refused) : undefined),
     shell: opts.shell,
     session: headerSession(c),
   });
   res.headers.set("Cache-Control", "no-store");
-  if (opts.retryAfter) res.headers.set("Retry-After", opts.retryAfter);
+  const retryAfter = retryAfterOf(opts.refused);
+  if (retryAfter) res.headers.set("Retry-After", retryAfter);
   return res;
 }
 
-export function seeOther(c: Context<AppEnv>, location: string): Response {
+export function seeOther<E extends AppEnv>(c: Context<E>, location: string): Response {
   c.header("Cache-Control", "no-store");
   return c.redirect(location, 303);
 }
 
 /** 「ログアウト」: the session row is deleted on the server, the cookie cleared, the CSRF cookie rotated. */
-export async function endSession(c: Context<AppEnv>): Promise<void> {
+export async function endSession<E extends AppEnv>(c: Context<E>): Promise<void> {
   const token = sessionToken(c);
-  if (token) await logout(createDb(c.env.DB), token, Date.now());
+  if (token) await logout(c.var.db, token, Date.now());
   c.header("Set-Cookie", clearSessionCookie());
   await rotateCsrfCookie(c);
 }
