@@ -551,3 +551,54 @@ describe("R06 two changes at once", () => {
     expect((await auditActions(NOW + MIN, p.id)).filter((a) => a === "password_changed")).toHaveLength(1);
   });
 });
+
+describe("issue 6 §6 secrets in logs: what was typed into the card box is kept only when it is card-shaped", () => {
+  async function stored(address: string): Promise<{ subjects: string[]; details: string[] }> {
+    const f = await env.DB.prepare("SELECT subject FROM auth_failures WHERE client_address = ? ORDER BY id").bind(address).all<{ subject: string }>();
+    const a = await env.DB.prepare("SELECT detail FROM audit_log WHERE client_address = ? ORDER BY id").bind(address).all<{ detail: string | null }>();
+    return { subjects: f.results.map((r) => r.subject), details: a.results.map((r) => r.detail ?? "") };
+  }
+
+  it("a password typed into the card box is stored only as a keyed hash, in auth_failures and in audit_log", async () => {
+    const db = await demoDb();
+    const address = freshAddress();
+    for (const typed of ["Tosho2026", "Tosho2026", "ひみつのパスワード"]) {
+      expect((await refusal(loginPatron(db, AUTH_ENV, { card: typed, password: "x", clientAddress: address, now: NOW }))).reasons).toEqual(["login_failed"]);
+    }
+    const { subjects, details } = await stored(address);
+    expect(subjects).toHaveLength(3);
+    for (const s of subjects) expect(s).toMatch(/^#[A-Za-z0-9_-]{22}$/);
+    // The same text gives the same key: its repeated tries still count together for the throttle.
+    expect(subjects[0]).toBe(subjects[1]);
+    expect(subjects[2]).not.toBe(subjects[0]);
+    for (const text of [...subjects, ...details]) {
+      expect(text).not.toContain("Tosho2026");
+      expect(text).not.toContain("ひみつ");
+    }
+    expect(details.map((d) => JSON.parse(d).card)).toEqual(subjects);
+    // Another pepper gives another key: the hash is keyed, not a plain digest anyone can recompute.
+    const other = freshAddress();
+    await refusal(loginPatron(db, { PASSWORD_PEPPER: "another-pepper" }, { card: "Tosho2026", password: "x", clientAddress: other, now: NOW }));
+    expect((await stored(other)).subjects[0]).not.toBe(subjects[0]);
+  });
+
+  it("a card number (as a patron types it) is stored as the cleaned number", async () => {
+    const db = await demoDb();
+    const address = freshAddress();
+    await refusal(loginPatron(db, AUTH_ENV, { card: "２１００ ０００ ００１", password: "WrongPass1", clientAddress: address, now: NOW }));
+    const { subjects, details } = await stored(address);
+    expect(subjects).toEqual(["2100000001"]);
+    expect(JSON.parse(details[0]!)).toMatchObject({ card: "2100000001" });
+  });
+
+  it("the staff login box: an existing login is kept, anything else (a password typed there) only hashed", async () => {
+    const db = await demoDb();
+    const address = freshAddress();
+    await refusal(loginStaff(db, AUTH_ENV, { login: "counter-chuo", password: "wrong-one-2026", clientAddress: address, now: NOW }));
+    await refusal(loginStaff(db, AUTH_ENV, { login: "Counter-Chuo-2026", password: "x", clientAddress: address, now: NOW }));
+    const { subjects, details } = await stored(address);
+    expect(subjects[0]).toBe("counter-chuo");
+    expect(subjects[1]).toMatch(/^#[A-Za-z0-9_-]{22}$/);
+    expect(details.join(" ")).not.toContain("Counter-Chuo-2026");
+  });
+});
