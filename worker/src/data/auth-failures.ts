@@ -89,10 +89,6 @@ export function deleteFailureStatement(db: Db, id: number) {
   return db.delete(authFailures).where(eq(authFailures.id, id));
 }
 
-export function recordFailureStatement(db: Db, f: { kind: AuthFailureKind; subject: string; address: string; at: number }) {
-  return db.insert(authFailures).values({ kind: f.kind, subject: f.subject, clientAddress: f.address, at: f.at });
-}
-
 /** A good login (or the counter's help) forgets the card's failures: the per-card wait starts again from zero. */
 export function clearFailuresStatement(db: Db, kind: AuthFailureKind, subject: string) {
   return db.delete(authFailures).where(and(eq(authFailures.kind, kind), eq(authFailures.subject, subject)));
