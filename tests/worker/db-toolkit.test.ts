@@ -97,8 +97,8 @@ describe("constraintReason: every listed constraint, provoked on the real schema
     const item = await newItem(record);
     const a = await insertPatron(db);
     const b = await insertPatron(db);
-    await db.run(holdSql({ patronId: a.id, recordId: record, status: "ready", itemId: item }));
-    const err = await failure(db.run(holdSql({ patronId: b.id, recordId: record, status: "ready", itemId: item })));
+    await db.run(holdSql({ patronId: a.id, recordId: record, status: "in_transit", itemId: item }));
+    const err = await failure(db.run(holdSql({ patronId: b.id, recordId: record, status: "in_transit", itemId: item })));
     expect(constraintReason(err)).toEqual({ reason: "item_already_allocated", constraint: "holds(item_id)" });
   });
 
@@ -112,9 +112,14 @@ describe("constraintReason: every listed constraint, provoked on the real schema
   it("loans_item_open → item_already_on_loan; loans_renewals → renewal_limit_reached; loans_ill_no_renewal → renewal_not_allowed_inter_library", async () => {
     const p = await insertPatron(db);
     const item = await newItem(await newRecord());
+    // Loans name the lending branch and staff member once the schema has those columns (issue 6 §5 migration).
+    const columns = (await env.DB.prepare("SELECT name FROM pragma_table_info('loans')").all<{ name: string }>()).results.map((c) => c.name);
+    const staffId = (await env.DB.prepare("SELECT id FROM staff_users ORDER BY id LIMIT 1").first<{ id: number }>())!.id;
+    const who = columns.includes("staff_id") ? sql`, checkout_branch_id, staff_id` : sql``;
+    const whoValues = columns.includes("staff_id") ? sql`, ${pickup}, ${staffId}` : sql``;
     const lend = (opts: { renewals?: number; ill?: number; item?: number } = {}) =>
-      db.run(sql`INSERT INTO loans (item_id, patron_id, loaned_at, due_date, renewals, inter_library)
-        VALUES (${opts.item ?? item}, ${p.id}, 0, '2026-12-14', ${opts.renewals ?? 0}, ${opts.ill ?? 0})`);
+      db.run(sql`INSERT INTO loans (item_id, patron_id, loaned_at, due_date, renewals, inter_library${who})
+        VALUES (${opts.item ?? item}, ${p.id}, 0, '2026-12-14', ${opts.renewals ?? 0}, ${opts.ill ?? 0}${whoValues})`);
     await lend();
     expect(constraintReason(await failure(lend()))?.reason).toBe("item_already_on_loan");
     const second = await newItem(await newRecord());
