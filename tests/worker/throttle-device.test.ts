@@ -5,8 +5,9 @@ import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { THROTTLE_OVERALL } from "../../worker/src/domain/policy.ts";
 import { ThrottledError } from "../../worker/src/errors.ts";
-import { DEVICE_COOKIE, deviceCookie } from "../../worker/src/middleware/session.ts";
-import { deviceCookieAfterLogin, recognisedDevice } from "../../worker/src/services/devices.ts";
+import { cookieHeader } from "../../worker/src/middleware/cookies.ts";
+import { DEVICE_COOKIE } from "../../worker/src/middleware/session.ts";
+import { DEVICE_MAX_AGE_MS, deviceCookieAfterLogin, recognisedDevice } from "../../worker/src/services/devices.ts";
 import { loginPatron } from "../../worker/src/services/login.ts";
 import { AUTH_ENV, demoDb, freshAddress, insertPatron, type TestPatron } from "../support/accounts.ts";
 import { TestClient } from "../support/session-client.ts";
@@ -141,7 +142,9 @@ async function logOut(client: TestClient): Promise<void> {
 
 describe("issue 6 §6 through the Worker: the device cookie", () => {
   it("is set at login with the session cookie's attributes (__Host-, Secure, HttpOnly, SameSite=Lax, Path=/), 180 days", async () => {
-    expect(deviceCookie("v")).toBe(`${DEVICE_COOKIE}=v; Secure; HttpOnly; SameSite=Lax; Path=/; Max-Age=15552000`);
+    expect(cookieHeader("device", "production", "v", DEVICE_MAX_AGE_MS / 1000)).toBe(`${DEVICE_COOKIE}=v; Secure; HttpOnly; SameSite=Lax; Path=/; Max-Age=15552000`);
+    // Local development (the cookie module's other mode) drops only `__Host-` and Secure, as for the session.
+    expect(cookieHeader("device", "local", "v", DEVICE_MAX_AGE_MS / 1000)).toBe("shiori_device=v; HttpOnly; SameSite=Lax; Path=/; Max-Age=15552000");
     const p = await insertPatron(db);
     const owner = new TestClient();
     const res = await owner.loginWithForm(p.cardNumber, p.password!);

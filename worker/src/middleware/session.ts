@@ -9,46 +9,46 @@
 //   requirePatron({ allowTemporary: true })   for 「パスワード変更」 itself
 //   requireStaff(role?)                 c.var.staff · 401 [staff_login_required] (HTML GET: 303 → /staff/login?next=…);
 //                                       wrong role: 403 [staff_role_required]; 'admin' may do what 'counter' may
-//   sessionCookie(token, expiresAt, now?) / clearSessionCookie()   Set-Cookie values; sessionToken(c) reads it
-//   deviceCookie(value) / deviceCookieValue(c)   the device cookie (services/devices.ts; issue 6 §6), same attributes
+//   sessionCookie(c, token, expiresAt, now?) / clearSessionCookie(c)   Set-Cookie values; sessionToken(c) reads it
+//   deviceCookie(c, value) / deviceCookieValue(c)   the device cookie (services/devices.ts; issue 6 §6), same attributes
+//   (names and attributes from middleware/cookies.ts: `__Host-` + Secure in production, plain names locally)
 import type { Context, MiddlewareHandler } from "hono";
-import { getCookie } from "hono/cookie";
 import { createDb } from "../data/db.ts";
 import type { AppEnv, PatronEnv, StaffEnv } from "../env.ts";
 import { refusal, reason } from "../errors.ts";
 import { DEVICE_MAX_AGE_MS } from "../services/devices.ts";
 import { loadSession } from "../services/sessions.ts";
+import { COOKIE_NAMES, clearCookieValue, cookieNameFor, readCookie, setCookieValue } from "./cookies.ts";
 
-/** `__Host-`: the browser only accepts it Secure, from this host, with Path=/ (no subdomain can plant one). */
-export const SESSION_COOKIE = "__Host-shiori_session";
+/** The production name. `__Host-`: the browser only accepts it Secure, from this host, with Path=/. */
+export const SESSION_COOKIE = COOKIE_NAMES.session;
 
 /** The Set-Cookie value for a new session. `expiresAt` is the session's absolute end (loginPatron's result). */
-export function sessionCookie(token: string, expiresAt: number, now: number = Date.now()): string {
-  const maxAge = Math.max(0, Math.floor((expiresAt - now) / 1000));
-  return `${SESSION_COOKIE}=${token}; Secure; HttpOnly; SameSite=Lax; Path=/; Max-Age=${maxAge}`;
+export function sessionCookie(c: Context, token: string, expiresAt: number, now: number = Date.now()): string {
+  return setCookieValue(c, "session", token, (expiresAt - now) / 1000);
 }
 
 /** The Set-Cookie value that removes the session cookie (logout, or a cookie whose session has ended). */
-export function clearSessionCookie(): string {
-  return `${SESSION_COOKIE}=; Secure; HttpOnly; SameSite=Lax; Path=/; Max-Age=0`;
+export function clearSessionCookie(c: Context): string {
+  return clearCookieValue(c, "session");
 }
 
 /** The device cookie (issue 6 §6): a browser that has logged in to a card keeps its own throttle allowance on it. */
-export const DEVICE_COOKIE = "__Host-shiori_device";
+export const DEVICE_COOKIE = COOKIE_NAMES.device;
 
 /** The Set-Cookie value for the device cookie: the session cookie's attributes, kept DEVICE_COOKIE_DAYS. */
-export function deviceCookie(value: string): string {
-  return `${DEVICE_COOKIE}=${value}; Secure; HttpOnly; SameSite=Lax; Path=/; Max-Age=${Math.floor(DEVICE_MAX_AGE_MS / 1000)}`;
+export function deviceCookie(c: Context, value: string): string {
+  return setCookieValue(c, "device", value, DEVICE_MAX_AGE_MS / 1000);
 }
 
 /** The device cookie the request came with, if any. */
 export function deviceCookieValue(c: Context): string | null {
-  return getCookie(c, DEVICE_COOKIE) ?? null;
+  return readCookie(c, "device") ?? null;
 }
 
 /** The raw session token the request came with (for logout, changePassword's currentToken, login rotation). */
 export function sessionToken(c: Context): string | null {
-  return getCookie(c, SESSION_COOKIE) ?? null;
+  return readCookie(c, "session") ?? null;
 }
 
 /** c.var.db for every later middleware and route: one drizzle handle per request. */
@@ -63,8 +63,8 @@ export const sessionMiddleware: MiddlewareHandler<AppEnv> = async (c, next) => {
   c.set("session", session);
   await next();
   // A cookie whose session has ended is removed, unless the route has just set a new one (login).
-  if (token && !session && !(c.res.headers.get("Set-Cookie") ?? "").includes(`${SESSION_COOKIE}=`)) {
-    c.res.headers.append("Set-Cookie", clearSessionCookie());
+  if (token && !session && !c.res.headers.getSetCookie().some((h) => h.startsWith(`${cookieNameFor(c, "session")}=`))) {
+    c.res.headers.append("Set-Cookie", clearSessionCookie(c));
   }
 };
 

@@ -17,6 +17,7 @@ import { deviceCookie, deviceCookieValue, requirePatron, sessionCookie, sessionT
 import { loginPatron, type LoginPatronResult } from "../services/login.ts";
 import { applyPassword, changePassword } from "../services/passwords.ts";
 import { accountMain, applyFormMain, applyIntroMain, loginMain, noticeCode, passwordChangeMain } from "../views/account.ts";
+import { restoreCartAtLogin } from "./cart.ts";
 import { asFormError, clientAddress, endSession, formText, page, safeNext, seeOther } from "./support.ts";
 
 export { safeNext } from "./support.ts";
@@ -33,8 +34,8 @@ function terminalCode(raw: unknown): string | undefined {
 
 /** The cookies a patron login sets: the session, and the device cookie that keeps this browser's allowance (§6). */
 function setLoginCookies<E extends AppEnv>(c: Context<E>, result: LoginPatronResult): void {
-  c.header("Set-Cookie", sessionCookie(result.token, result.expiresAt));
-  if (result.deviceCookie) c.header("Set-Cookie", deviceCookie(result.deviceCookie), { append: true });
+  c.header("Set-Cookie", sessionCookie(c, result.token, result.expiresAt));
+  if (result.deviceCookie) c.header("Set-Cookie", deviceCookie(c, result.deviceCookie), { append: true });
 }
 
 /** Where a patron goes after logging in: R05 sends a temporary password straight to 「パスワード変更」. */
@@ -71,6 +72,8 @@ accountRoutes.post("/login", async (c) => {
       now: Date.now(),
     });
     setLoginCookies(c, result);
+    // Issue 6 item 5: the patron's cart lines come back, merged with what this browser collected.
+    await restoreCartAtLogin(c, result.patron.id);
     // A token copied from a page before the login is useless after it.
     await rotateCsrfCookie(c);
     return seeOther(c, afterLogin(result.patron.temporary, next));
@@ -196,6 +199,7 @@ accountRoutes.post("/api/session", async (c) => {
     now: Date.now(),
   });
   setLoginCookies(c, result);
+  await restoreCartAtLogin(c, result.patron.id);
   await rotateCsrfCookie(c);
   c.header("Cache-Control", "no-store");
   return c.json({
