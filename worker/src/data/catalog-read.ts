@@ -216,6 +216,16 @@ export async function listRecordIds(db: Db, opts: { afterId?: number; limit: num
   return rows.map((r) => r.id);
 }
 
+/** Ids with their last change (records.updated_at, ms), ascending by id: the sitemaps' <lastmod> (issue 6 item 4). */
+export async function listRecordStamps(db: Db, opts: { afterId?: number; limit: number }): Promise<{ id: number; updatedAt: number }[]> {
+  return db
+    .select({ id: records.id, updatedAt: records.updatedAt })
+    .from(records)
+    .where(gt(records.id, opts.afterId ?? 0))
+    .orderBy(asc(records.id))
+    .limit(opts.limit);
+}
+
 export async function listBranches(db: Db): Promise<BranchRow[]> {
   return db
     .select({ id: branches.id, code: branches.code, name: branches.name, inCity: branches.inCity })
