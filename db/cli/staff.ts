@@ -1,7 +1,7 @@
 // `npm run staff -- issue-temp-password CARD`: the counter's R05 until the staff console exists (a later issue).
 // Prints the temporary password alone on stdout (for scripts and the browser tests); the rest goes to stderr.
 import { pathToFileURL } from "node:url";
-import { issueTemporaryPassword } from "../../worker/src/services/auth.ts";
+import { issueTemporaryPassword } from "../../worker/src/services/passwords.ts";
 import { AppError } from "../../worker/src/errors.ts";
 import { ensureDevVars } from "./dev-vars.ts";
 import { openLocalPlatform } from "./platform.ts";

@@ -1,18 +1,13 @@
 // R01–R08 and issue 3 items 1–8, 10 (audit), 11 (staff): the account services, inside workerd on the migrated D1.
 import { env } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import * as authService from "../../worker/src/services/auth.ts";
-import {
-  applyPassword,
-  changePassword,
-  hashSessionToken,
-  issueTemporaryPassword,
-  loadSession,
-  loginPatron,
-  loginStaff,
-  logout,
-  ThrottledError,
-} from "../../worker/src/services/auth.ts";
+import * as loginService from "../../worker/src/services/login.ts";
+import * as passwordService from "../../worker/src/services/passwords.ts";
+import * as sessionService from "../../worker/src/services/sessions.ts";
+import { loginPatron, loginStaff } from "../../worker/src/services/login.ts";
+import { applyPassword, changePassword, issueTemporaryPassword } from "../../worker/src/services/passwords.ts";
+import { hashSessionToken, loadSession, logout } from "../../worker/src/services/sessions.ts";
+import { ThrottledError } from "../../worker/src/errors.ts";
 import { PBKDF2_ITERATIONS, hashPassword, verifyPassword } from "../../worker/src/services/password-hash.ts";
 import { checkNewPassword } from "../../worker/src/domain/password-rules.ts";
 import { AppError } from "../../worker/src/errors.ts";
@@ -44,7 +39,9 @@ async function count(sql: string, ...binds: unknown[]): Promise<number> {
 
 describe("R01 the web never creates patrons", () => {
   it("no account service registers a patron", () => {
-    expect(Object.keys(authService).filter((k) => /create|register|signup|addPatron/i.test(k))).toEqual([]);
+    const verbs = [...Object.keys(loginService), ...Object.keys(passwordService), ...Object.keys(sessionService)];
+    expect(verbs).toContain("loginPatron");
+    expect(verbs.filter((k) => /create|register|signup|addPatron/i.test(k))).toEqual([]);
   });
 
   it("a login or an application for an unknown card creates nothing", async () => {
@@ -552,5 +549,56 @@ describe("R06 two changes at once", () => {
     expect((await verifyPassword(winner, (await storedCredential(p.id))!.hash, PEPPER)).ok).toBe(true);
     expect(await auditActions(NOW + MIN, p.id)).toContain("password_changed");
     expect((await auditActions(NOW + MIN, p.id)).filter((a) => a === "password_changed")).toHaveLength(1);
+  });
+});
+
+describe("issue 6 §6 secrets in logs: what was typed into the card box is kept only when it is card-shaped", () => {
+  async function stored(address: string): Promise<{ subjects: string[]; details: string[] }> {
+    const f = await env.DB.prepare("SELECT subject FROM auth_failures WHERE client_address = ? ORDER BY id").bind(address).all<{ subject: string }>();
+    const a = await env.DB.prepare("SELECT detail FROM audit_log WHERE client_address = ? ORDER BY id").bind(address).all<{ detail: string | null }>();
+    return { subjects: f.results.map((r) => r.subject), details: a.results.map((r) => r.detail ?? "") };
+  }
+
+  it("a password typed into the card box is stored only as a keyed hash, in auth_failures and in audit_log", async () => {
+    const db = await demoDb();
+    const address = freshAddress();
+    for (const typed of ["Tosho2026", "Tosho2026", "ひみつのパスワード"]) {
+      expect((await refusal(loginPatron(db, AUTH_ENV, { card: typed, password: "x", clientAddress: address, now: NOW }))).reasons).toEqual(["login_failed"]);
+    }
+    const { subjects, details } = await stored(address);
+    expect(subjects).toHaveLength(3);
+    for (const s of subjects) expect(s).toMatch(/^#[A-Za-z0-9_-]{22}$/);
+    // The same text gives the same key: its repeated tries still count together for the throttle.
+    expect(subjects[0]).toBe(subjects[1]);
+    expect(subjects[2]).not.toBe(subjects[0]);
+    for (const text of [...subjects, ...details]) {
+      expect(text).not.toContain("Tosho2026");
+      expect(text).not.toContain("ひみつ");
+    }
+    expect(details.map((d) => JSON.parse(d).card)).toEqual(subjects);
+    // Another pepper gives another key: the hash is keyed, not a plain digest anyone can recompute.
+    const other = freshAddress();
+    await refusal(loginPatron(db, { PASSWORD_PEPPER: "another-pepper" }, { card: "Tosho2026", password: "x", clientAddress: other, now: NOW }));
+    expect((await stored(other)).subjects[0]).not.toBe(subjects[0]);
+  });
+
+  it("a card number (as a patron types it) is stored as the cleaned number", async () => {
+    const db = await demoDb();
+    const address = freshAddress();
+    await refusal(loginPatron(db, AUTH_ENV, { card: "２１００ ０００ ００１", password: "WrongPass1", clientAddress: address, now: NOW }));
+    const { subjects, details } = await stored(address);
+    expect(subjects).toEqual(["2100000001"]);
+    expect(JSON.parse(details[0]!)).toMatchObject({ card: "2100000001" });
+  });
+
+  it("the staff login box: an existing login is kept, anything else (a password typed there) only hashed", async () => {
+    const db = await demoDb();
+    const address = freshAddress();
+    await refusal(loginStaff(db, AUTH_ENV, { login: "counter-chuo", password: "wrong-one-2026", clientAddress: address, now: NOW }));
+    await refusal(loginStaff(db, AUTH_ENV, { login: "Counter-Chuo-2026", password: "x", clientAddress: address, now: NOW }));
+    const { subjects, details } = await stored(address);
+    expect(subjects[0]).toBe("counter-chuo");
+    expect(subjects[1]).toMatch(/^#[A-Za-z0-9_-]{22}$/);
+    expect(details.join(" ")).not.toContain("Counter-Chuo-2026");
   });
 });

@@ -20,7 +20,7 @@ function productionVars(): Record<string, string> {
   return vars;
 }
 
-const KINDS: CookieKind[] = ["session", "csrf", "cart"];
+const KINDS: CookieKind[] = ["session", "csrf", "cart", "device"];
 
 describe("issue 6 item 1: production cookies stay __Host- and Secure", () => {
   it("wrangler.toml's vars (a deployment's configuration) never name LOCAL_COOKIES, and give production cookies even on http://localhost", () => {
@@ -77,7 +77,7 @@ describe("issue 6 item 1: production cookies stay __Host- and Secure", () => {
     expect(login.status).toBe(303);
     const set = [...page.headers.getSetCookie(), ...login.headers.getSetCookie()];
     for (const line of set) {
-      expect(line).toMatch(/^__Host-shiori_(session|csrf|cart)=/);
+      expect(line).toMatch(/^__Host-shiori_(session|csrf|cart|device)=/);
       expect(line).toMatch(/; Secure;/);
     }
     for (const kind of KINDS) expect(login.headers.getSetCookie().some((l) => l.startsWith(`${COOKIE_NAMES[kind]}=`)), kind).toBe(true);

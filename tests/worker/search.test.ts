@@ -4,10 +4,10 @@
 import { SELF, env } from "cloudflare:test";
 import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createDb, type Db } from "../../worker/src/data/db.ts";
+import { boundParams, createDb, d1Statement, type Db } from "../../worker/src/data/db.ts";
 import { parseAozoraCsv } from "../../db/import/aozora.ts";
 import { upsertCatalog } from "../../worker/src/data/catalog-write.ts";
-import { boundParams, d1Statement, facetQuery, pageQuery, type DriverChoice, type SearchBounds } from "../../worker/src/data/search.ts";
+import { facetQuery, pageQuery, type DriverChoice, type SearchBounds } from "../../worker/src/data/search.ts";
 import { reindexRecords } from "../../worker/src/data/search-index.ts";
 import { normalizeText } from "../../worker/src/domain/normalize.ts";
 import { SEARCH_BOUNDS } from "../../worker/src/domain/policy.ts";

@@ -10,19 +10,22 @@ import {
   clearSessionCookie,
   requirePatron,
   requireStaff,
-  safeNextPath,
   sessionCookie,
+  dbContext,
   sessionMiddleware,
 } from "../../worker/src/middleware/session.ts";
-import { loginPatron, loginStaff } from "../../worker/src/services/auth.ts";
+import { loginPatron, loginStaff } from "../../worker/src/services/login.ts";
 import { AUTH_ENV, demoDb, freshAddress, insertPatron } from "../support/accounts.ts";
 
 function testApp() {
   const app = new Hono<AppEnv>();
+  app.use(dbContext);
   app.use(sessionMiddleware);
   app.get("/whoami", (c) => c.json(c.var.session));
   app.get("/account", requirePatron(), (c) => c.text("account"));
   app.get("/api/holds", requirePatron(), (c) => c.json({ holds: [] }));
+  app.get("/api/me", requirePatron(), (c) => c.json({ patronId: c.var.patron.patronId, kind: c.var.patron.kind }));
+  app.get("/api/staff/me", requireStaff(), (c) => c.json({ login: c.var.staff.login, role: c.var.staff.role }));
   app.post("/api/account/password", requirePatron({ allowTemporary: true }), (c) => c.json({ ok: true }));
   app.get("/account/password", requirePatron({ allowTemporary: true }), (c) => c.text("change"));
   app.get("/staff/desk", requireStaff(), (c) => c.text("desk"));
@@ -84,10 +87,36 @@ describe("session cookie (item 2; issue 6 item 1)", () => {
     expect(await res.json()).toBeNull();
     expect(res.headers.get("set-cookie")).toBe(CLEARED);
   });
+});
 
-  it("only lets a local path be the place to go after login", () => {
-    expect(safeNextPath("/account?tab=1")).toBe("/account?tab=1");
-    for (const bad of ["//evil.example/", "/\\evil.example", "https://evil.example/", "javascript:alert(1)", "", null, "/\nx"]) expect(safeNextPath(bad)).toBe("/");
+describe("typed request context (issue 6 §5)", () => {
+  it("c.var.db is made once per request: every middleware and the route share it, the next request has its own", async () => {
+    const seen: unknown[] = [];
+    const app = new Hono<AppEnv>();
+    app.use(dbContext);
+    app.use(async (c, next) => {
+      seen.push(c.var.db);
+      await next();
+    });
+    app.use(sessionMiddleware);
+    app.get("/db", (c) => c.json({ same: seen[seen.length - 1] === c.var.db, defined: c.var.db !== undefined }));
+    const ask = async () => (await app.request("https://shiori.test/db", {}, { ...env, ...AUTH_ENV })).json();
+    expect(await ask()).toEqual({ same: true, defined: true });
+    expect(await ask()).toEqual({ same: true, defined: true });
+    expect(seen).toHaveLength(2);
+    expect(seen[0]).not.toBe(seen[1]);
+  });
+
+  it("requirePatron sets c.var.patron and requireStaff c.var.staff: the route reads them without checking the kind", async () => {
+    const { token, patronId } = await patronToken();
+    const me = await get("/api/me", { token });
+    expect(await me.json()).toEqual({ patronId, kind: "patron" });
+    const db = await demoDb();
+    const staff = await loginStaff(db, AUTH_ENV, { login: "counter-chuo", password: "Counter-Chuo-2026", clientAddress: freshAddress(), now: Date.now() });
+    expect(await (await get("/api/staff/me", { token: staff.token })).json()).toEqual({ login: "counter-chuo", role: "counter" });
+    // Without the guard's session there is no c.var.patron: the guard answers first.
+    expect((await get("/api/me")).status).toBe(401);
+    expect((await get("/api/staff/me", { token })).status).toBe(401);
   });
 });
 

@@ -2,7 +2,7 @@
 import { Hono, type Context } from "hono";
 import { html } from "hono/html";
 import type { AppEnv } from "./env.ts";
-import { AppError } from "./errors.ts";
+import { AppError, retryAfterOf } from "./errors.ts";
 import { MESSAGES } from "./domain/messages.ts";
 import { renderInShell } from "./views/shell.ts";
 import { securityHeaders } from "./middleware/security-headers.ts";
@@ -13,7 +13,7 @@ import { catalogRoutes } from "./routes/catalog.ts";
 import { accountRoutes } from "./routes/account.ts";
 import { staffRoutes } from "./routes/staff.ts";
 import { cartRoutes } from "./routes/cart.ts";
-import { sessionMiddleware } from "./middleware/session.ts";
+import { dbContext, sessionMiddleware } from "./middleware/session.ts";
 
 function wantsHtml(path: string, accept: string | undefined): boolean {
   return !path.startsWith("/api/") && (accept ?? "").includes("text/html");
@@ -70,6 +70,8 @@ export function buildApp() {
   app.use(bodyGuard());
   app.use(csrfProtection());
 
+  // One database handle per request (c.var.db), then who is asking (c.var.session).
+  app.use(dbContext);
   app.use(sessionMiddleware);
 
   // The trivial endpoint the benchmarks compare against.
@@ -96,19 +98,24 @@ export function buildApp() {
     const appErr = err instanceof AppError ? err : undefined;
     if (!appErr) console.error("unhandled", err);
     const e = appErr ?? new AppError("internal", MESSAGES.internal);
+    // A throttled answer says when to come back, on the page and in the JSON envelope alike.
+    const retryAfter = retryAfterOf(e);
+    const headers: Record<string, string> = retryAfter ? { "Retry-After": retryAfter } : {};
     if (wantsHtml(c.req.path, c.req.header("accept"))) {
       try {
         const items = e.reasons.length ? e.reasons.map((r) => html`<li>${r.message}</li>`) : [html`<li>${e.message}</li>`];
-        return await renderInShell(c.env, {
+        const res = await renderInShell(c.env, {
           title: "エラー",
           status: e.status,
           main: html`<h1>エラー</h1><ul role="alert">${items}</ul><p><a href="/">トップページへ</a></p>`.toString(),
         });
+        for (const [k, v] of Object.entries(headers)) res.headers.set(k, v);
+        return res;
       } catch {
         // fall through to the JSON envelope
       }
     }
-    return c.json(e.toJSON(), e.status);
+    return c.json(e.toJSON(), e.status, headers);
   });
 
   return app;

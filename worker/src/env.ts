@@ -1,5 +1,6 @@
 // The Worker's bindings (wrangler.toml) and what middleware puts on the context.
-import type { Session } from "./data/sessions.ts";
+import type { Db } from "./data/db.ts";
+import type { PatronSession, Session, StaffSession } from "./domain/session.ts";
 
 export interface Env {
   DB: D1Database;
@@ -13,7 +14,16 @@ export interface Env {
   PASSWORD_PEPPER: string;
 }
 
-export type { PatronSession, Session, StaffSession } from "./data/sessions.ts";
+export type { PatronSession, Session, StaffSession } from "./domain/session.ts";
 
-/** c.var.session: set on every request by middleware/session.ts; null when nobody is logged in. */
-export type AppEnv = { Bindings: Env; Variables: { session: Session | null } };
+/**
+ * c.var.db: the drizzle handle, made once per request (middleware/session.ts dbContext).
+ * c.var.session: set on every request by middleware/session.ts; null when nobody is logged in.
+ */
+export type AppEnv = { Bindings: Env; Variables: { db: Db; session: Session | null } };
+
+/** Behind requirePatron(): c.var.patron is the logged-in patron (no `kind` check left to the route). */
+export type PatronEnv = AppEnv & { Variables: { patron: PatronSession } };
+
+/** Behind requireStaff(): c.var.staff is the logged-in member of staff. */
+export type StaffEnv = AppEnv & { Variables: { staff: StaffSession } };

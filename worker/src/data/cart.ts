@@ -3,8 +3,7 @@
 // id; a browser's cart shows a line only to its patron (or, patron_id NULL, to whoever holds the cookie), so a
 // shared browser whose patron did not log out shows the next person nothing of theirs.
 import { sql } from "drizzle-orm";
-import type { Db } from "./db.ts";
-import { d1Client, d1Statement } from "./search.ts";
+import { d1Client, d1Statement, type Db } from "./db.ts";
 
 export interface CartLine {
   recordId: number;

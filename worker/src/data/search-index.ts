@@ -9,7 +9,7 @@ import { noteIsbns } from "../domain/isbn.ts";
 import { AUTHOR_KEY_MARK, IDENTIFIER_KEY_MARK, VALUE_SEPARATOR, normalizeText, personNameKeys, spelledReading, valueGrams } from "../domain/normalize.ts";
 import { AUTHOR_ROLE, FTS_COLUMNS, SEARCH_FIELDS, SEARCH_KEY_KINDS, type SearchField } from "../domain/search-fields.ts";
 import { chunk, type Db } from "./db.ts";
-import { d1Client, d1Statement } from "./search.ts";
+import { d1Client, d1Statement } from "./db.ts";
 
 /** Records read and rewritten per batch: each batch is atomic, so a record is never missing from the index. */
 const RECORDS_PER_BATCH = 1000;

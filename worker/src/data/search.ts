@@ -22,12 +22,11 @@
 //   cand    kf, then the first of win, `candidates` in all. Ranking, sorting, paging and facets read cand only.
 // Every statement stays on indexes (no SCAN of records, grams or copies, no LIKE) and well under 100 parameters.
 import { sql, type SQL } from "drizzle-orm";
-import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
 import { AUTHOR_KEY_MARK, IDENTIFIER_KEY_MARK, VALUE_SEPARATOR, charLength, personNameKeys } from "../domain/normalize.ts";
 import { SEARCH_BOUNDS } from "../domain/policy.ts";
 import { AUTHOR_ROLE, SCOPES } from "../domain/search-fields.ts";
 import type { IsbnTerm, SearchPlan, TextTerm } from "../domain/search-query.ts";
-import { D1_MAX_PARAMS, type Db } from "./db.ts";
+import { d1Client, d1Statement, type Db } from "./db.ts";
 
 export interface SearchHitPerson {
   name: string;
@@ -105,26 +104,6 @@ export interface SearchPage {
   hits: SearchHit[];
   facets: SearchFacets;
   authors: AuthorRefinement[];
-}
-
-const dialect = new SQLiteAsyncDialect();
-
-/** A D1 statement from a drizzle `sql` query. drizzle 0.45's db.batch cannot run raw `sql` (its SQLiteRaw has no
- *  prepared statement), so batches of hand-written SQL go to the D1 client directly. */
-export function d1Statement(db: Db, query: SQL): D1PreparedStatement {
-  const { sql: text, params } = dialect.sqlToQuery(query);
-  if (params.length > D1_MAX_PARAMS) throw new Error(`statement binds ${params.length} parameters; D1 allows ${D1_MAX_PARAMS}`);
-  return d1Client(db).prepare(text).bind(...params);
-}
-
-/** Bound parameters of a query, as D1 will count them. */
-export function boundParams(query: SQL): number {
-  return dialect.sqlToQuery(query).params.length;
-}
-
-/** The D1 binding behind a drizzle handle (drizzle() sets $client; the Db type does not declare it). */
-export function d1Client(db: Db): D1Database {
-  return (db as Db & { $client: D1Database }).$client;
 }
 
 const SEP = sql.raw(`char(${VALUE_SEPARATOR.codePointAt(0)})`);

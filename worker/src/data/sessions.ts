@@ -1,30 +1,7 @@
 // Issue 3 item 2: sessions. Only the SHA-256 of the random token is stored (a leaked table opens no session).
-import { and, eq, lt, ne, sql, type SQL } from "drizzle-orm";
+import { and, eq, lt, ne, type SQL } from "drizzle-orm";
 import { credentials, opacTerminals, patrons, sessions, staffUsers } from "../../../db/schema/index.ts";
 import type { Db } from "./db.ts";
-
-/** A logged-in patron, as routes see it (c.var.session). */
-export interface PatronSession {
-  kind: "patron";
-  patronId: number;
-  cardNumber: string;
-  name: string;
-  /** R05: logged in with a counter-issued temporary password; only 「パスワード変更」 is open. */
-  temporary: boolean;
-  /** R03, R36: the in-library OPAC terminal the session was opened on, or null on the web. */
-  terminalId: number | null;
-}
-
-/** A logged-in member of staff (issue 3 item 11). */
-export interface StaffSession {
-  kind: "staff";
-  staffId: number;
-  login: string;
-  role: "counter" | "admin";
-  branchId: number;
-}
-
-export type Session = PatronSession | StaffSession;
 
 export interface SessionRow {
   tokenHash: string;
@@ -116,10 +93,3 @@ export async function findTerminalIdByCode(db: Db, code: string): Promise<number
   const [row] = await db.select({ id: opacTerminals.id }).from(opacTerminals).where(eq(opacTerminals.code, code)).limit(1);
   return row?.id ?? null;
 }
-
-/** Used in tests and by the staff console: how many sessions a patron has open. */
-export async function countPatronSessions(db: Db, patronId: number): Promise<number> {
-  const [row] = await db.select({ n: sql<number>`count(*)` }).from(sessions).where(eq(sessions.patronId, patronId));
-  return Number(row?.n ?? 0);
-}
-

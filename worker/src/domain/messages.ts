@@ -1,5 +1,5 @@
 // One Japanese message per reason code, for every refusal the service can give. Written for a patron.
-import { CART_LIMIT } from "./policy.ts";
+import { CART_LIMIT, HOLD_LIMIT, MAIL_ADDRESS_LIMIT, MAX_RENEWALS } from "./policy.ts";
 
 export const MESSAGES = {
   // Search (R10)
@@ -52,6 +52,18 @@ export const MESSAGES = {
   staff_login_required: "職員としてログインしてください。",
   staff_role_required: "この操作を行う権限がありません。",
   session_conflict: "ほかの操作と重なったため、処理できませんでした。もう一度お試しください。",
+  // The database's backstops (data/db.ts CONSTRAINT_REASONS): refusals a trigger, unique index or CHECK gives
+  already_in_cart: "この書誌はすでに予約カートに入っています。",
+  hold_limit_reached: `予約できるのは1人${HOLD_LIMIT}冊までです（本・雑誌あわせて、窓口・利用者端末での予約も含みます）。`,
+  already_held: "この書誌はすでに予約しています。",
+  pickup_not_allowed: "その図書館は受取館に指定できません。市内の図書館から選んでください。",
+  item_already_allocated: "この資料はほかの予約に割り当てられています。",
+  item_already_on_loan: "この資料はすでに貸出中です。",
+  renewal_limit_reached: `貸出の延長は${MAX_RENEWALS}回までです。`,
+  renewal_not_allowed_inter_library: "ほかの図書館から取り寄せた資料（相互貸借）は延長できません。",
+  mail_address_limit_reached: `メールアドレスは${MAIL_ADDRESS_LIMIT}件まで登録できます。`,
+  mail_address_duplicate: "このメールアドレスはすでに登録されています。",
+  mail_address_invalid: "メールアドレスの形式が正しくありません。",
   // Generic
   not_found: "お探しのページは見つかりませんでした。",
   record_not_found: "この書誌は見つかりませんでした。",

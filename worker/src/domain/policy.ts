@@ -62,6 +62,17 @@ export const THROTTLE_ADDRESS = { free: 20, baseMs: 30_000, maxMs: 15 * 60_000, 
  */
 export const THROTTLE_OVERALL = { free: 1000, baseMs: 1_000, maxMs: 30_000, windowMs: 10 * 60_000 } as const;
 
+/**
+ * Issue 6 §6: a browser that has logged in to a card before (its signed device cookie names the card) has its own
+ * allowance, the card's numbers: 5 failures free, then 30 s doubling to 15 min. The card's, the address's and the
+ * overall counts — what a stranger's failures fill — do not apply to it.
+ */
+export const THROTTLE_DEVICE = THROTTLE_CARD;
+/** The device cookie is kept 180 days after the last login that issued it. */
+export const DEVICE_COOKIE_DAYS = 180;
+/** One browser remembers at most 5 cards (a family's shared tablet); the oldest is forgotten first. */
+export const DEVICE_COOKIE_CARDS = 5;
+
 /** R05: a counter-issued temporary password has 8 characters. */
 export const TEMPORARY_PASSWORD_LENGTH = 8;
 

@@ -3,6 +3,11 @@
 // that card wait a bounded time (at most THROTTLE_CARD.maxMs after the stranger's last failure), and the
 // failures are forgotten after the window; the patron can always log in once the wait is over, and the
 // counter can always issue a temporary password (R05). Attempts refused here are not counted as failures.
+//
+// Issue 6 §6: every attempt the throttle lets through is reserved — written as a failure in one guarded statement
+// before the password check, released if it turns out right — so N parallel tries count as N (reservationLimits).
+// A browser that has logged in to the card before (a signed device cookie) is counted in its own bucket, apart
+// from the card's, the address's and the overall counts: a stranger's failures slow strangers, not the owner.
 import { THROTTLE_ADDRESS, THROTTLE_CARD, THROTTLE_OVERALL } from "./policy.ts";
 
 /** Failures seen in one dimension's window: how many, and when the last one was (ms since epoch). */
@@ -78,6 +83,27 @@ export function decideThrottle(facts: ThrottleFacts, rules: ThrottleRules = DEFA
   if (limitedBy.length === 0) return { ok: true };
   return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)), limitedBy };
 }
+
+/**
+ * The guard of the reservation that lets one more attempt through: for each dimension, the count of failures
+ * (reservations included) its window may hold when the new row goes in. `free` while the free allowance lasts;
+ * past it, the count the decision saw (the wait since its last failure is over: one attempt, not one per
+ * parallel request). Null: the dimension is not counted for this attempt.
+ */
+export function reservationLimits(
+  facts: Pick<ThrottleFacts, "perCard"> & { perAddress: FailureCount | null; overall: FailureCount | null },
+  rules: ThrottleRules = DEFAULT_THROTTLE,
+): { card: number; address: number | null; overall: number | null } {
+  const limit = (seen: FailureCount, rule: ThrottleRule) => Math.max(rule.free, seen.count + 1);
+  return {
+    card: limit(facts.perCard, rules.card),
+    address: facts.perAddress === null ? null : limit(facts.perAddress, rules.address),
+    overall: facts.overall === null ? null : limit(facts.overall, rules.overall),
+  };
+}
+
+/** How far ahead of this request's clock another request's row still counts in the reservation's guard. */
+export const RESERVATION_CLOCK_SKEW_MS = 60_000;
 
 /** "30秒" / "2分" / "15分": the wait as the message tells it (whole minutes rounded up past one minute). */
 export function formatWait(seconds: number): string {

@@ -14,13 +14,15 @@
 import type { Context } from "hono";
 import { getCookie } from "hono/cookie";
 
-export type CookieKind = "session" | "csrf" | "cart";
+export type CookieKind = "session" | "csrf" | "cart" | "device";
 
 /** Production names. The local names are the same without the `__Host-` prefix. */
 export const COOKIE_NAMES: Readonly<Record<CookieKind, string>> = {
   session: "__Host-shiori_session",
   csrf: "__Host-shiori_csrf",
   cart: "__Host-shiori_cart",
+  // Issue 6 §6: the browser has logged in to these cards before (services/devices.ts).
+  device: "__Host-shiori_device",
 };
 
 /** Why each cookie has the SameSite it has: */
@@ -31,6 +33,8 @@ const SAME_SITE: Readonly<Record<CookieKind, "Lax" | "Strict">> = {
   csrf: "Strict",
   // the record page's form (same site) carries it.
   cart: "Lax",
+  // the session cookie's: it is sent with the login form's post, like the session.
+  device: "Lax",
 };
 
 /** The var only .dev.vars sets (db/cli/dev-vars.ts). */

@@ -18,6 +18,7 @@ import { html } from "hono/html";
 import type { HtmlEscapedString } from "hono/utils/html";
 import type { AppEnv } from "../env.ts";
 import { AppError } from "../errors.ts";
+import { equalStrings, mac, randomKey, type SecretEnv } from "../services/tokens.ts";
 import { COOKIE_NAMES, readCookie as readNamedCookie, setCookieValue } from "./cookies.ts";
 
 export const CSRF_FIELD = "_csrf";
@@ -88,55 +89,19 @@ function needsToken(method: string, path: string, contentType: string | null): b
 
 // ---- the token -----------------------------------------------------------------------------------------------
 
-/** The HMAC key comes from the PASSWORD_PEPPER secret through HKDF with its own label, so it is independent
- *  of the password hashes and no second secret has to be provisioned. */
-type CsrfEnv = { PASSWORD_PEPPER?: string };
+/** The HMAC key comes from the PASSWORD_PEPPER secret through HKDF with its own label (services/tokens.ts), so it
+ *  is independent of the password hashes and no second secret has to be provisioned. */
+type CsrfEnv = SecretEnv;
 const HKDF_INFO = "shiori/csrf-token/v1";
-const keyCache = new Map<string, Promise<CryptoKey>>();
-
-function tokenKey(env: CsrfEnv): Promise<CryptoKey> {
-  const secret = env.PASSWORD_PEPPER;
-  if (!secret) throw new Error("PASSWORD_PEPPER is not configured: CSRF tokens cannot be made or checked");
-  let key = keyCache.get(secret);
-  if (!key) {
-    const enc = new TextEncoder();
-    key = crypto.subtle
-      .importKey("raw", enc.encode(secret), "HKDF", false, ["deriveKey"])
-      .then((base) =>
-        crypto.subtle.deriveKey(
-          { name: "HKDF", hash: "SHA-256", salt: new Uint8Array(0), info: enc.encode(HKDF_INFO) },
-          base,
-          { name: "HMAC", hash: "SHA-256", length: 256 },
-          false,
-          ["sign"],
-        ),
-      );
-    keyCache.set(secret, key);
-  }
-  return key;
-}
-
-function base64url(bytes: Uint8Array): string {
-  let s = "";
-  for (const b of bytes) s += String.fromCharCode(b);
-  return btoa(s).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}
 
 async function sign(env: CsrfEnv, cookieValue: string): Promise<string> {
-  const mac = await crypto.subtle.sign("HMAC", await tokenKey(env), new TextEncoder().encode(`csrf:${cookieValue}`));
-  return base64url(new Uint8Array(mac));
-}
-
-function equalStrings(a: string, b: string): boolean {
-  let diff = a.length ^ b.length;
-  for (let i = 0; i < Math.min(a.length, b.length); i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
-  return diff === 0;
+  return mac(env, HKDF_INFO, `csrf:${cookieValue}`);
 }
 
 const COOKIE_VALUE = /^[A-Za-z0-9_-]{22,64}$/;
 
 function newCookieValue(): string {
-  return base64url(crypto.getRandomValues(new Uint8Array(18)));
+  return randomKey(18);
 }
 
 function readCookie(c: Context<AppEnv>): string | undefined {
@@ -158,7 +123,7 @@ interface CsrfState {
 // Tokens are made before the handler runs, so views can call csrfField(c) synchronously.
 const states = new WeakMap<Request, CsrfState>();
 
-async function prepare(c: Context<AppEnv>, value: string, fresh: boolean): Promise<CsrfState> {
+async function prepare(c: Pick<Context, "req" | "env">, value: string, fresh: boolean): Promise<CsrfState> {
   let token: string | undefined;
   try {
     token = await sign(c.env as CsrfEnv, value);
@@ -170,14 +135,14 @@ async function prepare(c: Context<AppEnv>, value: string, fresh: boolean): Promi
   return state;
 }
 
-function stateOf(c: Context<AppEnv>): CsrfState {
+function stateOf(c: Pick<Context, "req">): CsrfState {
   const state = states.get(c.req.raw);
   if (!state) throw new Error("csrfToken() needs the csrfProtection() middleware in front of the route");
   return state;
 }
 
 /** The token for a form this response renders (also handed to islands as JSON). Marks the response no-store. */
-export function csrfToken(c: Context<AppEnv>): string {
+export function csrfToken<E extends AppEnv>(c: Context<E>): string {
   const state = stateOf(c);
   if (state.token === undefined) throw new Error("PASSWORD_PEPPER is not configured: CSRF tokens cannot be made");
   state.used = true;
@@ -185,7 +150,7 @@ export function csrfToken(c: Context<AppEnv>): string {
 }
 
 /** `<input type="hidden" name="_csrf" value="…">` for every form the Worker renders with method="post". */
-export function csrfField(c: Context<AppEnv>): HtmlEscapedString {
+export function csrfField<E extends AppEnv>(c: Context<E>): HtmlEscapedString {
   return html`<input type="hidden" name="${CSRF_FIELD}" value="${csrfToken(c)}">` as HtmlEscapedString;
 }
 
@@ -193,7 +158,7 @@ export function csrfField(c: Context<AppEnv>): HtmlEscapedString {
  * A new CSRF cookie for this browser, for the session code to call at login and logout: a token copied from a
  * page before the login is useless after it. Forms rendered later in the same request get the new token.
  */
-export async function rotateCsrfCookie(c: Context<AppEnv>): Promise<void> {
+export async function rotateCsrfCookie<E extends AppEnv>(c: Context<E>): Promise<void> {
   const state = await prepare(c, newCookieValue(), true);
   state.used = true;
 }

@@ -1,19 +1,23 @@
 // Issue 3 item 2 (sessions), R05 (a temporary password opens only 「パスワード変更」), item 11 (staff): who is asking.
 //
+//   app.use(dbContext)                  c.var.db: the drizzle handle, made once per request
 //   app.use(sessionMiddleware)          c.var.session = PatronSession | StaffSession | null on every request
-//   requirePatron()                     401 unauthorized [login_required] (HTML GET: 303 → /login?next=…);
+//   requirePatron()                     c.var.patron (typed: routes behind it never re-check the kind)
+//                                       401 unauthorized [login_required] (HTML GET: 303 → /login?next=…);
 //                                       temporary password: 403 forbidden [password_change_required]
 //                                       (HTML GET: 303 → /account/password)
 //   requirePatron({ allowTemporary: true })   for 「パスワード変更」 itself
-//   requireStaff(role?)                 401 [staff_login_required] (HTML GET: 303 → /staff/login?next=…);
+//   requireStaff(role?)                 c.var.staff · 401 [staff_login_required] (HTML GET: 303 → /staff/login?next=…);
 //                                       wrong role: 403 [staff_role_required]; 'admin' may do what 'counter' may
 //   sessionCookie(c, token, expiresAt, now?) / clearSessionCookie(c)   Set-Cookie values; sessionToken(c) reads it
-//   (name and attributes from middleware/cookies.ts: `__Host-` + Secure in production, plain names locally)
+//   deviceCookie(c, value) / deviceCookieValue(c)   the device cookie (services/devices.ts; issue 6 §6), same attributes
+//   (names and attributes from middleware/cookies.ts: `__Host-` + Secure in production, plain names locally)
 import type { Context, MiddlewareHandler } from "hono";
 import { createDb } from "../data/db.ts";
-import type { AppEnv } from "../env.ts";
+import type { AppEnv, PatronEnv, StaffEnv } from "../env.ts";
 import { refusal, reason } from "../errors.ts";
-import { loadSession } from "../services/auth.ts";
+import { DEVICE_MAX_AGE_MS } from "../services/devices.ts";
+import { loadSession } from "../services/sessions.ts";
 import { COOKIE_NAMES, clearCookieValue, cookieNameFor, readCookie, setCookieValue } from "./cookies.ts";
 
 /** The production name. `__Host-`: the browser only accepts it Secure, from this host, with Path=/. */
@@ -29,20 +33,33 @@ export function clearSessionCookie(c: Context): string {
   return clearCookieValue(c, "session");
 }
 
+/** The device cookie (issue 6 §6): a browser that has logged in to a card keeps its own throttle allowance on it. */
+export const DEVICE_COOKIE = COOKIE_NAMES.device;
+
+/** The Set-Cookie value for the device cookie: the session cookie's attributes, kept DEVICE_COOKIE_DAYS. */
+export function deviceCookie(c: Context, value: string): string {
+  return setCookieValue(c, "device", value, DEVICE_MAX_AGE_MS / 1000);
+}
+
+/** The device cookie the request came with, if any. */
+export function deviceCookieValue(c: Context): string | null {
+  return readCookie(c, "device") ?? null;
+}
+
 /** The raw session token the request came with (for logout, changePassword's currentToken, login rotation). */
 export function sessionToken(c: Context): string | null {
   return readCookie(c, "session") ?? null;
 }
 
-/** Where to go after login: a path on this site only (never `//evil.example` or `https://…`). */
-export function safeNextPath(next: string | null | undefined): string {
-  if (!next || !next.startsWith("/") || next.startsWith("//") || next.startsWith("/\\") || /[\u0000-\u001f]/.test(next)) return "/";
-  return next;
-}
+/** c.var.db for every later middleware and route: one drizzle handle per request. */
+export const dbContext: MiddlewareHandler<AppEnv> = async (c, next) => {
+  c.set("db", createDb(c.env.DB));
+  await next();
+};
 
 export const sessionMiddleware: MiddlewareHandler<AppEnv> = async (c, next) => {
   const token = sessionToken(c);
-  const session = token ? await loadSession(createDb(c.env.DB), token, Date.now()) : null;
+  const session = token ? await loadSession(c.var.db, token, Date.now()) : null;
   c.set("session", session);
   await next();
   // A cookie whose session has ended is removed, unless the route has just set a new one (login).
@@ -62,7 +79,7 @@ function hereAsNext(c: Context): string {
   return encodeURIComponent(url.pathname + url.search);
 }
 
-export function requirePatron(opts: { allowTemporary?: boolean } = {}): MiddlewareHandler<AppEnv> {
+export function requirePatron(opts: { allowTemporary?: boolean } = {}): MiddlewareHandler<PatronEnv> {
   return async (c, next) => {
     const session = c.get("session");
     if (!session || session.kind !== "patron") {
@@ -74,13 +91,14 @@ export function requirePatron(opts: { allowTemporary?: boolean } = {}): Middlewa
       if (isHtmlNavigation(c)) return c.redirect("/account/password", 303);
       throw refusal("forbidden", [reason("password_change_required")]);
     }
+    c.set("patron", session);
     await next();
   };
 }
 
 const ROLE_RANK = { counter: 1, admin: 2 } as const;
 
-export function requireStaff(role: "counter" | "admin" = "counter"): MiddlewareHandler<AppEnv> {
+export function requireStaff(role: "counter" | "admin" = "counter"): MiddlewareHandler<StaffEnv> {
   return async (c, next) => {
     const session = c.get("session");
     if (!session || session.kind !== "staff") {
@@ -88,6 +106,7 @@ export function requireStaff(role: "counter" | "admin" = "counter"): MiddlewareH
       throw refusal("unauthorized", [reason("staff_login_required")]);
     }
     if (ROLE_RANK[session.role] < ROLE_RANK[role]) throw refusal("forbidden", [reason("staff_role_required")]);
+    c.set("staff", session);
     await next();
   };
 }

@@ -8,17 +8,17 @@
 //   GET  /password/apply/form   「本パスワード申請」                                POST /password/apply → 303 /login
 //   GET/POST/DELETE /api/session  who am I / log in (JSON) / log out
 // Handlers only read the input, call a service and answer; the rules and their messages live in the services.
-import { Hono } from "hono";
+import { Hono, type Context } from "hono";
 import type { AppEnv } from "../env.ts";
 import { AppError } from "../errors.ts";
-import { createDb } from "../data/db.ts";
 import { MESSAGES } from "../domain/messages.ts";
 import { CSRF_FIELD, csrfField, csrfToken, rotateCsrfCookie } from "../middleware/csrf.ts";
-import { requirePatron, sessionCookie, sessionToken } from "../middleware/session.ts";
-import { ThrottledError, applyPassword, changePassword, loginPatron } from "../services/auth.ts";
+import { deviceCookie, deviceCookieValue, requirePatron, sessionCookie, sessionToken } from "../middleware/session.ts";
+import { loginPatron, type LoginPatronResult } from "../services/login.ts";
+import { applyPassword, changePassword } from "../services/passwords.ts";
 import { accountMain, applyFormMain, applyIntroMain, loginMain, noticeCode, passwordChangeMain } from "../views/account.ts";
 import { restoreCartAtLogin } from "./cart.ts";
-import { asFormError, clientAddress, endSession, formText, page, refusedStatus, retryAfter, safeNext, seeOther } from "./support.ts";
+import { asFormError, clientAddress, endSession, formText, page, safeNext, seeOther } from "./support.ts";
 
 export { safeNext } from "./support.ts";
 
@@ -30,6 +30,12 @@ export const accountRoutes = new Hono<AppEnv>();
  */
 function terminalCode(raw: unknown): string | undefined {
   return typeof raw === "string" && /^[a-z0-9-]{1,32}$/.test(raw) ? raw : undefined;
+}
+
+/** The cookies a patron login sets: the session, and the device cookie that keeps this browser's allowance (§6). */
+function setLoginCookies<E extends AppEnv>(c: Context<E>, result: LoginPatronResult): void {
+  c.header("Set-Cookie", sessionCookie(c, result.token, result.expiresAt));
+  if (result.deviceCookie) c.header("Set-Cookie", deviceCookie(c, result.deviceCookie), { append: true });
 }
 
 /** Where a patron goes after logging in: R05 sends a temporary password straight to 「パスワード変更」. */
@@ -56,15 +62,16 @@ accountRoutes.post("/login", async (c) => {
   const next = safeNext(formText(body, "next"));
   const terminal = terminalCode(formText(body, "terminal"));
   try {
-    const result = await loginPatron(createDb(c.env.DB), c.env, {
+    const result = await loginPatron(c.var.db, c.env, {
       card,
       password: formText(body, "password"),
       clientAddress: clientAddress(c),
       terminalCode: terminal,
       previousToken: sessionToken(c),
+      deviceCookie: deviceCookieValue(c),
       now: Date.now(),
     });
-    c.header("Set-Cookie", sessionCookie(c, result.token, result.expiresAt));
+    setLoginCookies(c, result);
     // Issue 6 item 5: the patron's cart lines come back, merged with what this browser collected.
     await restoreCartAtLogin(c, result.patron.id);
     // A token copied from a page before the login is useless after it.
@@ -75,8 +82,7 @@ accountRoutes.post("/login", async (c) => {
     return page(c, {
       title: "ログイン",
       shell: "login",
-      status: refusedStatus(err),
-      retryAfter: retryAfter(err),
+      refused: err,
       // The card number comes back (the patron need not type it again); the password never does.
       main: loginMain({ csrf: csrfField(c), next, terminal, card, error }).toString(),
     });
@@ -91,8 +97,7 @@ accountRoutes.post("/logout", async (c) => {
 // ---- 「利用者情報メンテナンス」 -----------------------------------------------------------------------------
 
 accountRoutes.get("/account", requirePatron(), async (c) => {
-  const s = c.get("session");
-  if (s?.kind !== "patron") throw new AppError("unauthorized", MESSAGES.login_required);
+  const s = c.var.patron;
   return page(c, {
     title: "利用者情報メンテナンス",
     main: accountMain({ name: s.name, cardNumber: s.cardNumber, csrf: csrfField(c), notice: noticeCode(c.req.query("notice")) }).toString(),
@@ -102,8 +107,7 @@ accountRoutes.get("/account", requirePatron(), async (c) => {
 // ---- 「パスワード変更」 (R05, R06, R07) ---------------------------------------------------------------------
 
 accountRoutes.get("/account/password", requirePatron({ allowTemporary: true }), async (c) => {
-  const s = c.get("session");
-  if (s?.kind !== "patron") throw new AppError("unauthorized", MESSAGES.login_required);
+  const s = c.var.patron;
   return page(c, {
     title: "パスワード変更",
     main: passwordChangeMain({ csrf: csrfField(c), cardNumber: s.cardNumber, temporary: s.temporary }).toString(),
@@ -111,17 +115,17 @@ accountRoutes.get("/account/password", requirePatron({ allowTemporary: true }), 
 });
 
 accountRoutes.post("/account/password", requirePatron({ allowTemporary: true }), async (c) => {
-  const s = c.get("session");
-  if (s?.kind !== "patron") throw new AppError("unauthorized", MESSAGES.login_required);
+  const s = c.var.patron;
   const body = await c.req.parseBody();
   try {
-    await changePassword(createDb(c.env.DB), c.env, {
+    await changePassword(c.var.db, c.env, {
       patronId: s.patronId,
       currentToken: sessionToken(c),
       current: formText(body, "current"),
       next: formText(body, "next"),
       confirm: formText(body, "confirm"),
       clientAddress: clientAddress(c),
+      deviceCookie: deviceCookieValue(c),
       now: Date.now(),
     });
     return seeOther(c, "/account?notice=password_changed");
@@ -129,8 +133,7 @@ accountRoutes.post("/account/password", requirePatron({ allowTemporary: true }),
     const error = asFormError(err);
     return page(c, {
       title: "パスワード変更",
-      status: refusedStatus(err),
-      retryAfter: retryAfter(err),
+      refused: err,
       main: passwordChangeMain({ csrf: csrfField(c), cardNumber: s.cardNumber, temporary: s.temporary, error }).toString(),
     });
   }
@@ -153,7 +156,7 @@ accountRoutes.post("/password/apply", async (c) => {
     agreed: formText(body, "agreed") !== "",
   };
   try {
-    await applyPassword(createDb(c.env.DB), c.env, {
+    await applyPassword(c.var.db, c.env, {
       ...values,
       password: formText(body, "password"),
       confirm: formText(body, "confirm"),
@@ -165,8 +168,7 @@ accountRoutes.post("/password/apply", async (c) => {
     const error = asFormError(err);
     return page(c, {
       title: "本パスワード申請",
-      status: refusedStatus(err),
-      retryAfter: retryAfter(err),
+      refused: err,
       main: applyFormMain({ csrf: csrfField(c), ...values, error }).toString(),
     });
   }
@@ -185,21 +187,18 @@ accountRoutes.post("/api/session", async (c) => {
   const body: unknown = await c.req.json().catch(() => null);
   if (typeof body !== "object" || body === null) throw new AppError("bad_request", MESSAGES.bad_request);
   const input = body as Record<string, unknown>;
-  let result: Awaited<ReturnType<typeof loginPatron>>;
-  try {
-    result = await loginPatron(createDb(c.env.DB), c.env, {
-      card: typeof input.card === "string" ? input.card : "",
-      password: typeof input.password === "string" ? input.password : "",
-      clientAddress: clientAddress(c),
-      terminalCode: terminalCode(input.terminal),
-      previousToken: sessionToken(c),
-      now: Date.now(),
-    });
-  } catch (err) {
-    if (err instanceof ThrottledError) return c.json(err.toJSON(), 429, { "Retry-After": retryAfter(err)!, "Cache-Control": "no-store" });
-    throw err;
-  }
-  c.header("Set-Cookie", sessionCookie(c, result.token, result.expiresAt));
+  c.header("Cache-Control", "no-store");
+  // A refusal (401, 429 with Retry-After) is the error envelope, from app.onError.
+  const result = await loginPatron(c.var.db, c.env, {
+    card: typeof input.card === "string" ? input.card : "",
+    password: typeof input.password === "string" ? input.password : "",
+    clientAddress: clientAddress(c),
+    terminalCode: terminalCode(input.terminal),
+    previousToken: sessionToken(c),
+    deviceCookie: deviceCookieValue(c),
+    now: Date.now(),
+  });
+  setLoginCookies(c, result);
   await restoreCartAtLogin(c, result.patron.id);
   await rotateCsrfCookie(c);
   c.header("Cache-Control", "no-store");

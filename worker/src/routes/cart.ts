@@ -15,7 +15,6 @@
 import { Hono, type Context, type MiddlewareHandler } from "hono";
 import type { AppEnv } from "../env.ts";
 import { AppError, reason, refusal } from "../errors.ts";
-import { createDb } from "../data/db.ts";
 import { MESSAGES } from "../domain/messages.ts";
 import { COOKIE_NAMES, readCookie, setCookieValue } from "../middleware/cookies.ts";
 import { csrfField } from "../middleware/csrf.ts";
@@ -49,7 +48,7 @@ function viewer(c: Context<AppEnv>): number | null {
 
 /** Login (routes/account.ts): the patron's lines come back into this browser's cart, under a new key. */
 export async function restoreCartAtLogin(c: Context<AppEnv>, patronId: number): Promise<void> {
-  const { cartKey: key } = await gatherCartAtLogin(createDb(c.env.DB), { cartKey: cartKey(c), patronId });
+  const { cartKey: key } = await gatherCartAtLogin(c.var.db, { cartKey: cartKey(c), patronId });
   c.header("Set-Cookie", cartCookie(c, key), { append: true });
 }
 
@@ -83,7 +82,7 @@ cartRoutes.post("/cart", refuseTemporaryPassword, async (c) => {
   if (recordId === null) return badRecordId(c);
   let result: Awaited<ReturnType<typeof addToCart>>;
   try {
-    result = await addToCart(createDb(c.env.DB), { cartKey: cartKey(c), recordId, patronId: viewer(c), now: Date.now() });
+    result = await addToCart(c.var.db, { cartKey: cartKey(c), recordId, patronId: viewer(c), now: Date.now() });
   } catch (err) {
     return refused(c, err, recordId);
   }
@@ -93,7 +92,7 @@ cartRoutes.post("/cart", refuseTemporaryPassword, async (c) => {
 });
 
 cartRoutes.get("/cart", refuseTemporaryPassword, async (c) => {
-  const db = createDb(c.env.DB);
+  const db = c.var.db;
   const key = cartKey(c);
   const lines = await listCart(db, key, viewer(c));
   const added = parseRecordId(c.req.query("added")) ?? undefined;
@@ -120,6 +119,6 @@ cartRoutes.get("/cart", refuseTemporaryPassword, async (c) => {
 cartRoutes.post("/cart/remove", refuseTemporaryPassword, async (c) => {
   const recordId = parseRecordId(formText(await c.req.parseBody(), "recordId"));
   if (recordId === null) return badRecordId(c);
-  const removed = await removeFromCart(createDb(c.env.DB), { cartKey: cartKey(c), recordId, viewer: viewer(c) });
+  const removed = await removeFromCart(c.var.db, { cartKey: cartKey(c), recordId, viewer: viewer(c) });
   return seeOther(c, removed ? `/cart?removed=${recordId}` : "/cart");
 });

@@ -7,7 +7,6 @@ import { Hono, type Context } from "hono";
 import { html } from "hono/html";
 import type { AppEnv } from "../env.ts";
 import { AppError } from "../errors.ts";
-import { createDb } from "../data/db.ts";
 import { getAvailability, getRecordPage, type RecordItem } from "../data/catalog-read.ts";
 import { decideHoldable } from "../domain/holdability.ts";
 import { MESSAGES } from "../domain/messages.ts";
@@ -48,7 +47,7 @@ function recordNotFound(c: Context<AppEnv>): Promise<Response> {
 catalogRoutes.get("/catalog/:id/", async (c) => {
   const id = parseRecordId(c.req.param("id"));
   if (id === null) return recordNotFound(c);
-  const page = await getRecordPage(createDb(c.env.DB), id);
+  const page = await getRecordPage(c.var.db, id);
   if (!page) return recordNotFound(c);
   const res = await renderInShell(c.env, {
     title: recordTitle(page),
@@ -90,7 +89,7 @@ function copiesByBranch(items: readonly RecordItem[]) {
 
 catalogRoutes.get("/api/records/:id/availability", async (c) => {
   const id = parseRecordId(c.req.param("id"));
-  const a = id === null ? null : await getAvailability(createDb(c.env.DB), id);
+  const a = id === null ? null : await getAvailability(c.var.db, id);
   if (!a) return c.json(new AppError("not_found", MESSAGES.record_not_found).toJSON(), 404);
   const decision = decideHoldable({ items: a.items, branches: a.branches });
   return c.json({
@@ -106,7 +105,7 @@ catalogRoutes.get("/api/records/:id/availability", async (c) => {
 
 async function availabilityPage(c: Context<AppEnv>): Promise<Response> {
   const id = parseRecordId(c.req.param("id"));
-  const a = id === null ? null : await getAvailability(createDb(c.env.DB), id);
+  const a = id === null ? null : await getAvailability(c.var.db, id);
   if (!a) return recordNotFound(c);
   const decision = decideHoldable({ items: a.items, branches: a.branches });
   return renderInShell(c.env, {

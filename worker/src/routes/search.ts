@@ -3,7 +3,6 @@
 import { Hono, type Context } from "hono";
 import type { AppEnv } from "../env.ts";
 import { AppError } from "../errors.ts";
-import { createDb } from "../data/db.ts";
 import { SEARCH_PARAMS, cleanSearchParams } from "../domain/search-query.ts";
 import { searchCatalog, type SearchResult } from "../services/search.ts";
 import { renderInShell } from "../views/shell.ts";
@@ -38,7 +37,7 @@ function toJson(r: SearchResult) {
 
 searchRoutes.get("/api/search", async (c) => {
   // A refusal is thrown as a bad_request AppError: app.onError answers it in the error envelope (400).
-  const result = await searchCatalog(createDb(c.env.DB), c.req.query());
+  const result = await searchCatalog(c.var.db, c.req.query());
   c.header("Cache-Control", SEARCH_CACHE);
   return c.json(toJson(result));
 });
@@ -61,7 +60,7 @@ searchRoutes.get("/search", async (c) => {
   if (!SEARCH_PARAMS.some((name) => name in query)) return startPage(c, false);
   let result: SearchResult;
   try {
-    result = await searchCatalog(createDb(c.env.DB), query);
+    result = await searchCatalog(c.var.db, query);
   } catch (err) {
     if (!(err instanceof AppError) || err.code !== "bad_request") throw err;
     const params = cleanSearchParams(query);

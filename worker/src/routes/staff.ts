@@ -7,15 +7,12 @@
 // Handlers only read the input, call a service and answer; the rules and their messages live in the services.
 import { Hono } from "hono";
 import type { AppEnv } from "../env.ts";
-import { AppError } from "../errors.ts";
-import { createDb } from "../data/db.ts";
 import { findBranchName } from "../data/staff-users.ts";
-import { MESSAGES } from "../domain/messages.ts";
 import { csrfField, rotateCsrfCookie } from "../middleware/csrf.ts";
 import { requireStaff, sessionCookie, sessionToken } from "../middleware/session.ts";
-import { loginStaff } from "../services/auth.ts";
+import { loginStaff } from "../services/login.ts";
 import { staffLoginMain, staffMenuMain } from "../views/staff.ts";
-import { asFormError, clientAddress, endSession, formText, page, refusedStatus, retryAfter, safeNext, seeOther } from "./support.ts";
+import { asFormError, clientAddress, endSession, formText, page, safeNext, seeOther } from "./support.ts";
 
 export const staffRoutes = new Hono<AppEnv>();
 
@@ -45,7 +42,7 @@ staffRoutes.post("/staff/login", async (c) => {
   const login = formText(body, "login");
   const next = staffNext(formText(body, "next"));
   try {
-    const result = await loginStaff(createDb(c.env.DB), c.env, {
+    const result = await loginStaff(c.var.db, c.env, {
       login,
       password: formText(body, "password"),
       clientAddress: clientAddress(c),
@@ -60,8 +57,7 @@ staffRoutes.post("/staff/login", async (c) => {
     const error = asFormError(err);
     return page(c, {
       title: "職員ログイン",
-      status: refusedStatus(err),
-      retryAfter: retryAfter(err),
+      refused: err,
       // The login name comes back; the password never does.
       main: staffLoginMain({ csrf: csrfField(c), next, login, error }).toString(),
     });
@@ -76,9 +72,8 @@ staffRoutes.post("/staff/logout", async (c) => {
 // ---- 「職員メニュー」 ---------------------------------------------------------------------------------------
 
 staffRoutes.get(STAFF_HOME, requireStaff(), async (c) => {
-  const s = c.get("session");
-  if (s?.kind !== "staff") throw new AppError("unauthorized", MESSAGES.staff_login_required);
-  const branchName = (await findBranchName(createDb(c.env.DB), s.branchId)) ?? "";
+  const s = c.var.staff;
+  const branchName = (await findBranchName(c.var.db, s.branchId)) ?? "";
   return page(c, {
     title: "職員メニュー",
     main: staffMenuMain({ login: s.login, role: s.role, branchName, csrf: csrfField(c) }).toString(),

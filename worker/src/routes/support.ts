@@ -3,12 +3,11 @@
 // page in the site's shell (noindex, no-store), ending a session, and the same-site `next` check.
 import type { Context } from "hono";
 import type { AppEnv } from "../env.ts";
-import { AppError } from "../errors.ts";
-import { createDb } from "../data/db.ts";
+import { AppError, retryAfterOf } from "../errors.ts";
 import { csrfField, rotateCsrfCookie } from "../middleware/csrf.ts";
 import { clearCookieValue, readCookie } from "../middleware/cookies.ts";
 import { clearSessionCookie, sessionToken } from "../middleware/session.ts";
-import { ThrottledError, logout } from "../services/auth.ts";
+import { logout } from "../services/sessions.ts";
 import { isCartKey, keepCartAtLogout } from "../services/cart.ts";
 import { renderInShell } from "../views/shell.ts";
 import { headerLoginHtml, headerSessionHtml, headerStaffHtml } from "../views/account.ts";
@@ -41,7 +40,7 @@ export function safeNext(raw: unknown, fallback = ACCOUNT_HOME): string {
   return path;
 }
 
-export function clientAddress(c: Context<AppEnv>): string {
+export function clientAddress<E extends AppEnv>(c: Context<E>): string {
   return c.req.header("cf-connecting-ip") ?? "unknown";
 }
 
@@ -60,37 +59,38 @@ export function refusedStatus(err: unknown): 400 | 429 {
   return err instanceof AppError && err.code === "too_many_requests" ? 429 : 400;
 }
 
-export function retryAfter(err: unknown): string | undefined {
-  return err instanceof ThrottledError ? String(Math.max(1, Math.ceil(err.retryAfterSeconds))) : undefined;
-}
-
 /** The header's session slot as the Worker renders it on its pages: the patron's name and 「ログアウト」, the staff
  *  member's login and 「職員ログアウト」, or 「ログイン」 (issue 6 item 2: the Worker knows who is asking). */
-function headerSession(c: Context<AppEnv>): string {
+function headerSession<E extends AppEnv>(c: Context<E>): string {
   const s = c.get("session");
   if (s?.kind === "patron") return headerSessionHtml({ name: s.name, temporary: s.temporary, csrf: csrfField(c) }).toString();
   if (s?.kind === "staff") return headerStaffHtml({ login: s.login, role: s.role, csrf: csrfField(c) }).toString();
   return headerLoginHtml().toString();
 }
 
-export async function page(
-  c: Context<AppEnv>,
-  opts: { title: string; main: string; status?: number; shell?: "login"; retryAfter?: string },
+/**
+ * A Worker page in the site's shell (noindex, no-store). `refused`: the error the page answers — its status (400, or
+ * 429 when throttled) unless `status` says otherwise, and Retry-After when it carries a wait (ThrottledError).
+ */
+export async function page<E extends AppEnv>(
+  c: Context<E>,
+  opts: { title: string; main: string; status?: number; shell?: "login"; refused?: unknown },
 ): Promise<Response> {
   const res = await renderInShell(c.env, {
     title: opts.title,
     main: opts.main,
     head: PAGE_HEAD,
-    status: opts.status,
+    status: opts.status ?? (opts.refused !== undefined ? refusedStatus(opts.refused) : undefined),
     shell: opts.shell,
     session: headerSession(c),
   });
   res.headers.set("Cache-Control", "no-store");
-  if (opts.retryAfter) res.headers.set("Retry-After", opts.retryAfter);
+  const retryAfter = retryAfterOf(opts.refused);
+  if (retryAfter) res.headers.set("Retry-After", retryAfter);
   return res;
 }
 
-export function seeOther(c: Context<AppEnv>, location: string): Response {
+export function seeOther<E extends AppEnv>(c: Context<E>, location: string): Response {
   c.header("Cache-Control", "no-store");
   return c.redirect(location, 303);
 }
@@ -100,8 +100,8 @@ export function seeOther(c: Context<AppEnv>, location: string): Response {
  * item 5: a patron's cart lines stay with the patron (they come back at the next login) and the browser's cart is
  * emptied, so the next person at a shared browser or an OPAC terminal sees and inherits nothing.
  */
-export async function endSession(c: Context<AppEnv>): Promise<void> {
-  const db = createDb(c.env.DB);
+export async function endSession<E extends AppEnv>(c: Context<E>): Promise<void> {
+  const db = c.var.db;
   const token = sessionToken(c);
   const s = c.get("session");
   if (s?.kind === "patron") {

@@ -20,6 +20,7 @@ import { decideCartAdd, type CartAddReason } from "../domain/cart.ts";
 import { decideHoldable } from "../domain/holdability.ts";
 import { MESSAGES } from "../domain/messages.ts";
 import { CART_LIMIT } from "../domain/policy.ts";
+import { randomKey } from "./tokens.ts";
 
 export type { CartLine } from "../data/cart.ts";
 
@@ -28,9 +29,7 @@ const CART_KEY_BYTES = 24;
 const CART_KEY = /^[A-Za-z0-9_-]{32}$/;
 
 export function newCartKey(): string {
-  let s = "";
-  for (const b of crypto.getRandomValues(new Uint8Array(CART_KEY_BYTES))) s += String.fromCharCode(b);
-  return btoa(s).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  return randomKey(CART_KEY_BYTES);
 }
 
 /** A cookie value that could be a key this service made; anything else is treated as no cart. */

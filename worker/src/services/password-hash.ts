@@ -62,3 +62,9 @@ export async function verifyNothing(password: string, pepper: string): Promise<f
   await derive(password, pepper, salt, PBKDF2_ITERATIONS);
   return false;
 }
+
+/** The pepper from the Worker's env. A missing secret must stop logins, not hash with an empty key. */
+export function requirePepper(env: { PASSWORD_PEPPER?: string }): string {
+  if (!env.PASSWORD_PEPPER) throw new Error("PASSWORD_PEPPER is not configured");
+  return env.PASSWORD_PEPPER;
+}
