@@ -42,8 +42,8 @@ CREATE TABLE `__new_mail_outbox` (
 );
 --> statement-breakpoint
 -- Hand-corrected copy (drizzle-kit listed the new columns on the old table too): a row caught 'sending' has no
--- lease to keep, so it goes back to 'pending' and is due at once.
-INSERT INTO `__new_mail_outbox`("id", "patron_id", "to_address", "kind", "subject", "body", "dedupe_key", "status", "attempts", "last_error", "next_attempt_at", "created_at", "sent_at") SELECT "id", "patron_id", "to_address", "kind", "subject", "body", "dedupe_key", CASE "status" WHEN 'sending' THEN 'pending' ELSE "status" END, "attempts", "last_error", 0, "created_at", "sent_at" FROM `mail_outbox`;--> statement-breakpoint
+-- lease to keep, so it goes back to 'pending' and is due at once; a 'sent' row without its time takes its creation.
+INSERT INTO `__new_mail_outbox`("id", "patron_id", "to_address", "kind", "subject", "body", "dedupe_key", "status", "attempts", "last_error", "next_attempt_at", "created_at", "sent_at") SELECT "id", "patron_id", "to_address", "kind", "subject", "body", "dedupe_key", CASE "status" WHEN 'sending' THEN 'pending' ELSE "status" END, "attempts", "last_error", 0, "created_at", CASE WHEN "status" = 'sent' THEN coalesce("sent_at", "created_at") ELSE "sent_at" END FROM `mail_outbox`;--> statement-breakpoint
 DROP TABLE `mail_outbox`;--> statement-breakpoint
 ALTER TABLE `__new_mail_outbox` RENAME TO `mail_outbox`;--> statement-breakpoint
 CREATE UNIQUE INDEX `mail_outbox_dedupe` ON `mail_outbox` (`dedupe_key`);--> statement-breakpoint

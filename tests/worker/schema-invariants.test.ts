@@ -6,6 +6,8 @@ import { eq, sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { holdGroups, holds, itemTransits, items, loans, mailOutbox } from "../../db/schema/index.ts";
 import { createDb, type Db } from "../../worker/src/data/db.ts";
+import { availableCopySql, heldCopySql, obtainableCopySql } from "../../worker/src/data/catalog-read.ts";
+import { isAvailable, isHeld, isObtainable } from "../../worker/src/domain/holdability.ts";
 import { HOLD_LIMIT } from "../../worker/src/domain/policy.ts";
 import {
   ACTIVE_HOLD_STATUSES,
@@ -251,5 +253,26 @@ describe("the schema's CHECKs come from domain/vocabulary.ts", () => {
   it("the loans and transits columns exist as the schema says", async () => {
     expect(await tableSql("loans")).toMatch(/checkout_branch_id.*NOT NULL/);
     expect(Object.keys(loans)).toEqual(expect.arrayContaining(["checkoutBranchId", "staffId", "holdId"]));
+  });
+});
+
+describe("one definition of held, obtainable and available (domain and SQL agree)", () => {
+  it("for every item status, loanable or not", async () => {
+    const record = await insertRecord(db);
+    const made: { id: number; status: string; loanable: boolean }[] = [];
+    for (const status of ITEM_STATUSES) {
+      for (const loanable of [true, false]) {
+        if (!loanable && (status === "on_loan" || status === "on_hold_shelf")) continue; // items_reference_stays
+        const item = await insertItem(db, { recordId: record.id, status, loanable });
+        made.push({ id: item.id, status, loanable });
+      }
+    }
+    const rows = await db.all<{ id: number; held: number; obtainable: number; available: number }>(
+      sql`SELECT i.id, ${heldCopySql("i")} AS held, ${obtainableCopySql("i")} AS obtainable, (${availableCopySql("i")}) AS available
+            FROM items i WHERE i.record_id = ${record.id} ORDER BY i.id`,
+    );
+    expect(rows.map((r) => [r.id, !!r.held, !!r.obtainable, !!r.available])).toEqual(made.map((m) => [m.id, isHeld(m), isObtainable(m), isAvailable(m)]));
+    expect(made.filter(isHeld).map((m) => m.status)).not.toContain("withdrawn");
+    expect(made.filter(isAvailable).every((m) => m.status === "on_shelf" && m.loanable)).toBe(true);
   });
 });

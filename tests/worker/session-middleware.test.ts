@@ -10,7 +10,6 @@ import {
   clearSessionCookie,
   requirePatron,
   requireStaff,
-  safeNextPath,
   sessionCookie,
   sessionMiddleware,
 } from "../../worker/src/middleware/session.ts";
@@ -61,11 +60,6 @@ describe("session cookie (item 2)", () => {
     const res = await get("/whoami", { token: "A".repeat(43) });
     expect(await res.json()).toBeNull();
     expect(res.headers.get("set-cookie")).toBe(clearSessionCookie());
-  });
-
-  it("only lets a local path be the place to go after login", () => {
-    expect(safeNextPath("/account?tab=1")).toBe("/account?tab=1");
-    for (const bad of ["//evil.example/", "/\\evil.example", "https://evil.example/", "javascript:alert(1)", "", null, "/\nx"]) expect(safeNextPath(bad)).toBe("/");
   });
 });
 

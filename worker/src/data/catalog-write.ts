@@ -11,7 +11,7 @@ import type { BatchItem } from "drizzle-orm/batch";
 import type { SQLiteTable } from "drizzle-orm/sqlite-core";
 import type { ImportRecord } from "../../../db/import/types.ts";
 import { items, people, recordPeople, records, series } from "../../../db/schema/index.ts";
-import type { ItemStatus } from "../../../db/schema/items.ts";
+import type { ItemStatus } from "../domain/vocabulary.ts";
 import type { Db } from "./db.ts";
 import { reindexRecords } from "./search-index.ts";
 

@@ -116,10 +116,3 @@ export async function findTerminalIdByCode(db: Db, code: string): Promise<number
   const [row] = await db.select({ id: opacTerminals.id }).from(opacTerminals).where(eq(opacTerminals.code, code)).limit(1);
   return row?.id ?? null;
 }
-
-/** Used in tests and by the staff console: how many sessions a patron has open. */
-export async function countPatronSessions(db: Db, patronId: number): Promise<number> {
-  const [row] = await db.select({ n: sql<number>`count(*)` }).from(sessions).where(eq(sessions.patronId, patronId));
-  return Number(row?.n ?? 0);
-}
-

@@ -1,4 +1,7 @@
 // One Japanese message per reason code, for every refusal the service can give. Written for a patron.
+// Numbers that are policy (R02, R13) come from domain/policy.ts, so a message can never disagree with the rule.
+import { CART_LIMIT, PASSWORD_MAX, PASSWORD_MIN } from "./policy.ts";
+
 export const MESSAGES = {
   // Search (R10)
   query_empty: "検索語を入力してください。",
@@ -17,11 +20,11 @@ export const MESSAGES = {
   not_held_in_city: "市内の図書館に所蔵がないため、インターネットからは予約できません。図書館の窓口で「リクエスト（予約）申込書」をご提出ください。",
   // Reservation cart (R13)
   not_holdable: "この書誌は予約できません。",
-  cart_full: "予約カートがいっぱいです（30件まで）。予約しない資料を「解除」してから入れてください。",
+  cart_full: `予約カートがいっぱいです（${CART_LIMIT}件まで）。予約しない資料を「解除」してから入れてください。`,
   cart_record_invalid: "予約カートに入れる書誌の指定が正しくありません。書誌のページから「予約カートに入れる」を押してください。",
   // Accounts and passwords (R01–R08)
-  password_too_short: "パスワードが短すぎます。6文字以上で入力してください。",
-  password_too_long: "パスワードが長すぎます。20文字以内で入力してください（切り捨てはしません）。",
+  password_too_short: `パスワードが短すぎます。${PASSWORD_MIN}文字以上で入力してください。`,
+  password_too_long: `パスワードが長すぎます。${PASSWORD_MAX}文字以内で入力してください（切り捨てはしません）。`,
   password_full_width: "全角文字（漢字・ひらがな・カタカナ・全角英数字・全角スペースなど）は使えません。半角英数字で入力してください。",
   password_half_width_katakana: "半角カタカナは使えません。半角英数字（A〜Z、a〜z、0〜9）で入力してください。",
   password_symbol_or_space: "記号やスペースは使えません。半角英数字（A〜Z、a〜z、0〜9）だけで入力してください。",
@@ -57,7 +60,3 @@ export const MESSAGES = {
 } as const;
 
 export type ReasonCode = keyof typeof MESSAGES;
-
-export function messageFor(code: ReasonCode): string {
-  return MESSAGES[code];
-}
