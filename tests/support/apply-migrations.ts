@@ -7,6 +7,7 @@ declare global {
       DB: D1Database;
       ASSETS: Fetcher;
       TEST_MIGRATIONS: import("cloudflare:test").D1Migration[];
+      MIGRATION_DB: D1Database;
     }
   }
 }
