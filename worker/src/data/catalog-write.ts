@@ -106,6 +106,9 @@ export async function upsertHoldings(db: Db, copies: readonly CopyRow[], now: nu
           status: at(4),
           shelfMark: at(5),
           createdAt: sql`${now}`,
+          // Where the copy is: its own branch, nowhere while in transit (0004). Set here rather than left to the
+          // trigger items_current_branch_default, whose UPDATE D1 would count in meta.changes as a second row.
+          currentBranchId: sql`CASE WHEN ${at(4)} = 'in_transit' THEN NULL ELSE ${at(2)} END`,
         }),
       )
       .onConflictDoNothing({ target: items.barcode });
