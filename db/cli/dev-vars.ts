@@ -1,8 +1,14 @@
-// Local secrets for `wrangler dev` live in .dev.vars (git-ignored). The password pepper (R03 hashing) is made
-// once per checkout; production sets it with `wrangler secret put PASSWORD_PEPPER`.
+// Local secrets and local-only settings for `wrangler dev` live in .dev.vars (git-ignored; only `wrangler dev` reads
+// it, never a deployment). Made once per checkout, completed when a setting is missing:
+//   PASSWORD_PEPPER  the R03 pepper; production sets it with `wrangler secret put PASSWORD_PEPPER`.
+//   LOCAL_COOKIES    "1": cookies without `__Host-` and Secure on plain-http loopback requests, so Safari, w3m and
+//                    lynx keep a session and a cart on http://localhost (issue 6 item 1; worker/src/middleware/
+//                    cookies.ts). wrangler.toml's [vars] never sets it, so a deployment keeps `__Host-` + Secure.
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { DEV_VARS } from "./paths.ts";
+
+const LOCAL_ONLY = { LOCAL_COOKIES: "1" } as const;
 
 export function ensureDevVars(): Record<string, string> {
   const vars: Record<string, string> = {};
@@ -12,8 +18,18 @@ export function ensureDevVars(): Record<string, string> {
       if (m) vars[m[1]!] = m[2]!;
     }
   }
+  let changed = false;
   if (!vars.PASSWORD_PEPPER) {
     vars.PASSWORD_PEPPER = randomBytes(32).toString("base64url");
+    changed = true;
+  }
+  for (const [k, v] of Object.entries(LOCAL_ONLY)) {
+    if (vars[k] === undefined) {
+      vars[k] = v;
+      changed = true;
+    }
+  }
+  if (changed) {
     const text = Object.entries(vars).map(([k, v]) => `${k}="${v}"`).join("\n") + "\n";
     writeFileSync(DEV_VARS, text, { mode: 0o600 });
   }

@@ -1,6 +1,7 @@
 // Aozora Bunko's extended catalogue CSV (list_person_all_extended_utf8: 55 columns, one row per work × person)
 // → one record per 作品ID (R10), multi-part works as series volumes in order (R15). Pure: text in, records out.
 import { parseCsv } from "./csv.ts";
+import { cleanCatalogText } from "./text.ts";
 import type { ImportPerson, ImportRecord, ImportSeries, ParseResult } from "./types.ts";
 
 // The columns this parser reads, by their header names (the file's column order is not relied on).
@@ -28,6 +29,9 @@ const COLUMNS = [
 ] as const;
 type Column = (typeof COLUMNS)[number];
 type Row = Record<Column, string>;
+
+/** Free text that goes to the note as it stands: a line break in it is the source's (a list of first appearances). */
+const NOTE_COLUMNS = new Set<Column>(["初出", "原題"]);
 
 /** Roles in the order a catalogue lists them; a role the file adds later sorts after these. */
 const ROLE_ORDER = ["著者", "翻訳者", "編者", "校訂者"];
@@ -77,7 +81,9 @@ export function parseAozoraCsv(text: string, fileName: string): ParseResult {
       problem(line, `expected ${names.length} fields, found ${fields.length}; row skipped`);
       continue;
     }
-    const row = Object.fromEntries(COLUMNS.map((c) => [c, (fields[index.get(c)!] ?? "").trim()])) as Row;
+    // Issue 6 §6: NUL, other controls and bidi overrides never reach a record (the cleaning ndl.ts uses too); the
+    // free-text columns that become note lines keep their own line breaks.
+    const row = Object.fromEntries(COLUMNS.map((c) => [c, cleanCatalogText(fields[index.get(c)!], { lines: NOTE_COLUMNS.has(c) })])) as Row;
     const reason = rowProblem(row);
     if (reason) {
       problem(line, `${reason}; row skipped`);

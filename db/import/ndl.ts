@@ -3,7 +3,8 @@
 // one is reported with the line it starts on and skipped while the rest are taken.
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import type { MaterialType } from "../schema/catalog.ts";
-import { normalizeIsbn } from "../../worker/src/domain/isbn.ts";
+import { isbnNoteLine, normalizeIsbn } from "../../worker/src/domain/isbn.ts";
+import { cleanCatalogText } from "./text.ts";
 import type { ImportPerson, ImportProblem, ImportRecord, ImportSeries, ParseResult } from "./types.ts";
 
 type XmlNode = Record<string, unknown>;
@@ -149,10 +150,10 @@ function toRecord(item: XmlNode): { record: ImportRecord; warnings: string[] } |
     if (isbn && isbn13 === null) {
       ({ isbn13, isbn10 } = isbn);
     } else if (!isbn) {
-      otherIsbns.push(`ISBN ${text}（チェックディジット不正）`);
+      otherIsbns.push(isbnNoteLine(text, false));
       warnings.push(`ISBN 「${text}」 is not a valid ISBN-10 or ISBN-13: kept in the note, not as the record's ISBN`);
     } else if (isbn.isbn13 !== isbn13) {
-      otherIsbns.push(`ISBN ${text}`);
+      otherIsbns.push(isbnNoteLine(text, true));
     }
   }
 
@@ -176,7 +177,7 @@ function toRecord(item: XmlNode): { record: ImportRecord; warnings: string[] } |
 
   const people = creatorsOf(item);
   const description = first(item, "description") ?? "";
-  const responsibility = /責任表示：([^<]+)/.exec(description)?.[1]?.trim() || (people.length > 0 ? people.map((p) => p.name).join(", ") : null);
+  const responsibility = clean(/責任表示：([^<]+)/.exec(description)?.[1]) || (people.length > 0 ? people.map((p) => p.name).join(", ") : null);
 
   // Volumes: dc:title + dcndl:volume is one volume of a multi-volume title (ジュニア空想科学読本 10, 劇場版… 上/下).
   // The volumes of one publisher's edition form the series; the publisher series (dcndl:seriesTitle, e.g.
@@ -210,7 +211,8 @@ function toRecord(item: XmlNode): { record: ImportRecord; warnings: string[] } |
       volumeOrder = volumeOrderOf(number);
     }
   }
-  for (const d of texts(item, "dc:description").map(clean)) {
+  // A description's own line breaks are kept (issue 6 §6: the one cleaning of both importers).
+  for (const d of texts(item, "dc:description").map(cleanLines)) {
     // The last description repeats the date; the rest are notes (原タイトル, 索引あり, 所要時間 …).
     if (d && !/^\[?\d{4}([-.]\d{1,2}){0,2}\]?$/.test(d)) noteLines.push(d);
   }
@@ -317,8 +319,17 @@ function splitSeriesNumber(series: string): [string, string | null] {
   return [series.slice(0, i).trim(), number];
 }
 
+/** One line of catalogue text: invisible controls dropped (db/import/text.ts), spacing folded to single spaces. */
 function clean(text: string | null | undefined): string {
-  return (text ?? "").replace(/\s+/g, " ").trim();
+  return cleanCatalogText(text).replace(/\s+/g, " ");
+}
+
+/** The same, line by line, the line breaks kept. */
+function cleanLines(text: string | null | undefined): string {
+  return cleanCatalogText(text, { lines: true })
+    .split("\n")
+    .map((l) => l.replace(/\s+/g, " "))
+    .join("\n");
 }
 
 function textOf(value: unknown): string | null {
@@ -346,6 +357,6 @@ function typed(node: XmlNode, name: string): { type: string | null; text: string
     const text = textOf(x);
     if (text === null) return [];
     const type = x && typeof x === "object" ? ((x as Record<string, unknown>)["@_xsi:type"] as string | undefined) ?? null : null;
-    return [{ type, text: text.trim() }];
+    return [{ type, text: clean(text) }];
   });
 }

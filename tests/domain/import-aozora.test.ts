@@ -145,7 +145,8 @@ describe("malformed rows are reported with file and line, and skipped", () => {
     const text = [header, multiLine, `"999902","短い行"`, ""].join("\r\n");
     const r = parseAozoraCsv(text, "multi.csv");
     expect(r.records).toHaveLength(1);
-    expect(r.records[0]!.note).toContain("初出: 一行目\r\n二行目\n三行目");
+    // The note keeps the field's line breaks, CR LF as LF (issue 6 §6: one cleaning for both importers).
+    expect(r.records[0]!.note).toContain("初出: 一行目\n二行目\n三行目");
     expect(r.problems).toEqual([{ file: "multi.csv", line: 5, message: expect.any(String) }]);
   });
 

@@ -8,7 +8,11 @@ import {
   isValidIsbn13,
   isbn10To13,
   isbn13To10,
+  isbnLookup,
+  isbnNoteLine,
   normalizeIsbn,
+  noteIsbns,
+  recordedIsbn,
 } from "../../worker/src/domain/isbn.ts";
 
 describe("R10 ISBN normalisation", () => {
@@ -72,5 +76,28 @@ describe("R10 ISBN normalisation", () => {
       }
     }
     expect(valid).toBeGreaterThan(found.length - 10);
+  });
+});
+
+describe("Issue 6 §2 (R10): an ISBN as the record carries it, check digit wrong or not", () => {
+  it("the shape is enough: 10 characters, or 13 digits starting 978/979", () => {
+    expect(recordedIsbn("4-19-862631-0")).toBe("4198626310");
+    expect(recordedIsbn("４１９８６２６３１０")).toBe("4198626310");
+    expect(recordedIsbn("978-4-04-893065-0")).toBe("9784048930650");
+    expect(recordedIsbn("9771234567003")).toBeNull(); // an ISSN-style EAN
+    expect(recordedIsbn("12345")).toBeNull();
+  });
+
+  it("a search looks up both forms of a valid ISBN, or the characters as typed", () => {
+    expect(isbnLookup("4-04-893065-6")).toEqual({ isbn: { isbn13: "9784048930659", isbn10: "4048930656" }, recorded: ["9784048930659", "4048930656"] });
+    expect(isbnLookup("4-19-862631-0")).toEqual({ isbn: null, recorded: ["4198626310"] });
+  });
+
+  it("the note line the NDL importer writes reads back as the ISBNs the index keys", () => {
+    const note = ["シリーズ: SF Japan", isbnNoteLine("4-19-862631-0", false), isbnNoteLine("978-4-04-893065-9", true)].join("\n");
+    expect(note).toContain("ISBN 4-19-862631-0（チェックディジット不正）");
+    expect(noteIsbns(note)).toEqual(["4198626310", "9784048930659", "4048930656"]);
+    expect(noteIsbns(null)).toEqual([]);
+    expect(noteIsbns("ISBNは不明")).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 // R10: one normalisation for the index and the query, so what a patron types finds what they mean.
 import { describe, expect, it } from "vitest";
-import { VALUE_SEPARATOR, charLength, normalizeText, spelledReading, splitTerms, valueGrams } from "../../worker/src/domain/normalize.ts";
+import { VALUE_SEPARATOR, charLength, normalizeText, personNameKeys, spelledReading, splitTerms, valueGrams } from "../../worker/src/domain/normalize.ts";
 
 describe("R10 normalisation", () => {
   it("folds katakana, half-width katakana and hiragana together (ワガハイ = わがはい = ﾜｶﾞﾊｲ)", () => {
@@ -88,5 +88,24 @@ describe("R10 readings as spelled", () => {
     expect(spelledReading("メイタンテイ コナン")).toBeNull();
     expect(spelledReading("わがはいはねこである")).toBeNull();
     expect(spelledReading("エ ノ ホン")).toBeNull();
+  });
+});
+
+describe("Issue 6 §2 (R10): the ways a patron types a person's name", () => {
+  it("whole and in parts, written and read: 芥川 竜之介 / あくたがわ りゅうのすけ", () => {
+    expect(personNameKeys("芥川 竜之介", "あくたがわ りゅうのすけ")).toEqual(["芥川竜之介", "芥川", "竜之介", "あくたがわりゆうのすけ", "あくたがわ", "りゆうのすけ"]);
+  });
+
+  it("NDL's comma-separated katakana readings, folded like every query", () => {
+    expect(personNameKeys("尾田 栄一郎", "オダ, エイイチロウ")).toEqual(["尾田栄一郎", "尾田", "栄一郎", "おだえいいちろう", "おだ", "えいいちろう"]);
+  });
+
+  it("a Latin name's one-letter part is no key; a one-kanji family name is (森 鴎外)", () => {
+    expect(personNameKeys("Martin, Robert C", null)).toEqual(["martinrobertc", "martin", "robert"]);
+    expect(personNameKeys("森 鴎外", "もり おうがい")).toContain("森");
+  });
+
+  it("a name in one piece gives one key each way", () => {
+    expect(personNameKeys("ZARD", null)).toEqual(["zard"]);
   });
 });

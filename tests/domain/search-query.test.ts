@@ -59,8 +59,9 @@ describe("R10 search input: refusals", () => {
     ]);
   });
 
-  it("refuses a bad ISBN in the ISBN field (wrong length or check digit)", () => {
-    expect(codes({ isbn: "978-4-04-893065-0" })).toEqual(["isbn_invalid@isbn"]);
+  it("refuses a text in the ISBN field that is not shaped like an ISBN; a wrong check digit is looked up as recorded (issue 6 §2)", () => {
+    expect(plan({ isbn: "978-4-04-893065-0" }).isbns).toEqual([{ isbn: null, recorded: ["9784048930650"] }]);
+    expect(plan({ isbn: "4-19-862631-0" }).isbns).toEqual([{ isbn: null, recorded: ["4198626310"] }]);
     expect(codes({ isbn: "12345" })).toEqual(["isbn_invalid@isbn"]);
     expect(codes({ isbn: "ISBN" })).toEqual(["isbn_invalid@isbn"]);
   });
@@ -109,14 +110,18 @@ describe("R10 search input: plans", () => {
   });
 
   it("finds an ISBN typed in the one box, with hyphens, 'ISBN' prefix, ISBN-10 or full width", () => {
-    const want = { isbn13: "9784048930659", isbn10: "4048930656" };
+    const want = { isbn: { isbn13: "9784048930659", isbn10: "4048930656" }, recorded: ["9784048930659", "4048930656"] };
     expect(plan({ q: "978-4-04-893065-9" }).isbns).toEqual([want]);
     expect(plan({ q: "ISBN978-4-04-893065-9" }).isbns).toEqual([want]);
     expect(plan({ q: "ISBN 9784048930659" })).toMatchObject({ isbns: [want], terms: [] });
     expect(plan({ q: "4-04-893065-6" }).isbns).toEqual([want]);
     expect(plan({ q: "９７８４０４８９３０６５９" }).isbns).toEqual([want]);
-    // Not a valid ISBN: looked up as text (codes are indexed too).
-    expect(plan({ q: "978-4-04-893065-0" })).toMatchObject({ isbns: [], terms: [{ text: "9784048930650", via: "fts" }] });
+    // A wrong check digit (issue 6 §2): looked up as the record carries it, with or without hyphens.
+    expect(plan({ q: "978-4-04-893065-0" })).toMatchObject({ isbns: [{ isbn: null, recorded: ["9784048930650"] }], terms: [] });
+    expect(plan({ q: "4-19-862631-0" }).isbns).toEqual([{ isbn: null, recorded: ["4198626310"] }]);
+    expect(plan({ q: "4198626310" }).isbns).toEqual([{ isbn: null, recorded: ["4198626310"] }]);
+    // Thirteen digits that no ISBN starts with stay text.
+    expect(plan({ q: "1234567890123" })).toMatchObject({ isbns: [], terms: [{ text: "1234567890123", via: "fts" }] });
   });
 
   it("plans the advanced fields in their scopes; only title words rank as a title", () => {
@@ -128,7 +133,7 @@ describe("R10 search input: plans", () => {
       { text: "岩波", scope: "publisher", via: "grams" },
     ]);
     expect(p.rankTerms).toEqual(["吾輩は猫"]);
-    expect(p.isbns).toEqual([{ isbn13: "9784048930659", isbn10: "4048930656" }]);
+    expect(p.isbns).toEqual([{ isbn: { isbn13: "9784048930659", isbn10: "4048930656" }, recorded: ["9784048930659", "4048930656"] }]);
     expect(p.ndc).toBe("913");
   });
 
@@ -145,9 +150,9 @@ describe("R10 search input: plans", () => {
 
 describe("R10 search input: ISBN and NDC", () => {
   it("looks up both ISBN forms, and no ISBN-10 for a 979 ISBN", () => {
-    expect(plan({ q: "0-306-40615-2" }).isbns).toEqual([{ isbn13: "9780306406157", isbn10: "0306406152" }]);
-    expect(plan({ isbn: "080442957x" }).isbns).toEqual([{ isbn13: "9780804429573", isbn10: "080442957X" }]);
-    expect(plan({ isbn: "979-10-90636-07-1" }).isbns).toEqual([{ isbn13: "9791090636071", isbn10: null }]);
+    expect(plan({ q: "0-306-40615-2" }).isbns).toEqual([{ isbn: { isbn13: "9780306406157", isbn10: "0306406152" }, recorded: ["9780306406157", "0306406152"] }]);
+    expect(plan({ isbn: "080442957x" }).isbns).toEqual([{ isbn: { isbn13: "9780804429573", isbn10: "080442957X" }, recorded: ["9780804429573", "080442957X"] }]);
+    expect(plan({ isbn: "979-10-90636-07-1" }).isbns).toEqual([{ isbn: { isbn13: "9791090636071", isbn10: null }, recorded: ["9791090636071"] }]);
     expect(codes({ isbn: "9771234567003" })).toEqual(["isbn_invalid@isbn"]); // an ISSN-style EAN, not a book
   });
 

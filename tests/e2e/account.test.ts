@@ -1,6 +1,7 @@
 // Browser tests of issue 3 (R01–R08) in real Chromium, with JavaScript on (the header and login islands) and off
 // (plain forms and redirects): the demo patrons of db/seed/data/fixtures/demo.json behave as their notes say.
-//   2100000001 logs in and out; the header shows the name, then 「ログイン」 again.
+//   2100000001 logs in through the header's 「利用者情報メンテナンス」 and out; the header shows the name, and never
+//   offers 「ログイン」 to the patron who is in (issue 6 item 2: static pages claim neither state).
 //   2100000002 logs in with the temporary Kari0002, is held to 「パスワード変更」 until it is changed (R05, R06).
 //   2100000003 issues a password through 「パスワード発行・申請」 → 「本パスワード申請」 and logs in with it (R04).
 // The server runs over the local D1 that `npm run build` seeded: what a test changes (2100000002's and
@@ -66,14 +67,18 @@ async function fillLogin(page: Page, card: string, password: string): Promise<vo
   await page.getByRole("button", { name: "ログイン", exact: true }).click();
 }
 
+/** Issue 6 item 2: the link carrying the guide's name is on every page. */
+const accountLink = (page: Page) => banner(page).getByRole("link", { name: "利用者情報メンテナンス", exact: true });
+
 async function expectLoggedInHeader(page: Page, name: string): Promise<void> {
   await banner(page).getByText(`${name} さん`).waitFor();
   assert.equal(await banner(page).getByRole("button", { name: "ログアウト" }).count(), 1);
   assert.equal(await banner(page).getByRole("link", { name: "ログイン" }).count(), 0);
+  assert.equal(await accountLink(page).count(), 1);
 }
 
 async function expectLoggedOutHeader(page: Page): Promise<void> {
-  await banner(page).getByRole("link", { name: "ログイン" }).waitFor();
+  await accountLink(page).waitFor();
   assert.equal(await banner(page).getByRole("button", { name: "ログアウト" }).count(), 0);
 }
 
@@ -81,27 +86,34 @@ for (const js of [true, false]) {
   const mode = js ? "JavaScript on" : "JavaScript off";
 
   describe(`issue 3 in the browser, ${mode}`, () => {
-    it(`R01: 2100000001 logs in and out; the header shows the name, then 「ログイン」 (${mode})`, async () => {
+    it(`R01, issue 6 item 2: 2100000001 logs in through 「利用者情報メンテナンス」 and out; never offered 「ログイン」 while in (${mode})`, async () => {
       const context = await newContext(browser, { javaScriptEnabled: js });
       const page = await context.newPage();
       await page.goto(`${BASE}/`);
       await expectLoggedOutHeader(page);
-      if (js) {
-        // The header island hydrates when idle and sends the patron back here after login.
-        await page.waitForFunction(() => document.querySelector("[data-shell-session] a")?.getAttribute("href")?.includes("next="));
-      }
-      await banner(page).getByRole("link", { name: "ログイン" }).click();
-      await page.waitForURL(/\/login/);
+      // A static page cannot know the state: it claims neither 「ログイン」 nor a name.
+      assert.equal(await banner(page).getByRole("link", { name: "ログイン" }).count(), 0);
+      await accountLink(page).click();
+      await page.waitForURL(/\/login\?next=%2Faccount$/);
       assert.equal(await page.getByRole("heading", { level: 1 }).innerText(), "ログイン");
       const apiLogin = js ? page.waitForRequest((r) => r.url().endsWith("/api/session") && r.method() === "POST") : null;
       await fillLogin(page, TARO.card, TARO.password);
-      if (js) {
-        await apiLogin; // the island's JSON login, not the form post
-        await page.waitForURL(`${BASE}/`);
-      } else {
-        await page.waitForURL(`${BASE}/account`);
-        assert.match(await page.getByRole("main").innerText(), new RegExp(TARO.name));
-      }
+      if (js) await apiLogin; // the island's JSON login, not the form post
+      await page.waitForURL(`${BASE}/account`);
+      assert.match(await page.getByRole("main").innerText(), new RegExp(TARO.name));
+      assert.equal(await page.getByRole("main").getByRole("button", { name: "ログアウト" }).count(), 1);
+      await expectLoggedInHeader(page, TARO.name);
+      // A static page: with JavaScript the island shows the name and 「ログアウト」; without, only the menu link —
+      // and never 「ログイン」.
+      await page.goto(`${BASE}/guide/search/`);
+      assert.equal(await banner(page).getByRole("link", { name: "ログイン" }).count(), 0);
+      await accountLink(page).waitFor();
+      await page.goto(`${BASE}/`);
+      if (js) await expectLoggedInHeader(page, TARO.name);
+      else assert.equal(await banner(page).getByRole("link", { name: "ログイン" }).count(), 0);
+      // The login form is never shown to a patron who is in.
+      await page.goto(`${BASE}/login`);
+      await page.waitForURL(`${BASE}/account`);
       await expectLoggedInHeader(page, TARO.name);
       await banner(page).getByRole("button", { name: "ログアウト" }).click();
       await page.waitForURL(`${BASE}/`);

@@ -1,5 +1,6 @@
 // Browser tests of R13 (the reservation cart) in real Chromium, with JavaScript on and off: a holdable record's
-// 「予約カートに入れる」 lands on 「予約カート」 with the title listed; 「解除」 empties the cart. Each run uses a fresh
+// 「予約カートに入れる」 lands on 「予約カート」 with the title listed; adding again says so; 「解除」 empties the cart and
+// offers 「元に戻す」 (issue 6 item 4). Each run uses a fresh
 // browser context, so a fresh cart: nothing to put back afterwards.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
@@ -46,10 +47,22 @@ describe("R13 the reservation cart", () => {
       assert.ok(title.startsWith((await link.innerText()).trim()), `the cart lists ${title}`);
       await main.getByText("予約カートに入れただけでは予約になりません", { exact: false }).first().waitFor();
 
+      // Issue 6 item 4: adding it again says it is there already.
+      await page.goto(`${BASE}/catalog/${holdableId}/`);
+      await page.getByRole("button", { name: "予約カートに入れる" }).click();
+      await page.waitForURL(new RegExp(`/cart\\?already=${holdableId}$`));
+      await main.getByText("はすでに予約カートに入っています", { exact: false }).waitFor();
+
+      // 「解除」 is safe without JavaScript: the answer offers 「元に戻す」, which puts the record back.
       await main.getByRole("button", { name: "解除" }).click();
-      await page.waitForURL(new RegExp(`${BASE.replace(/[.]/g, "\\.")}/cart$`));
+      await page.waitForURL(new RegExp(`/cart\\?removed=${holdableId}$`));
       await main.getByText("予約カートに資料はありません。").waitFor();
       assert.equal(await main.getByRole("button", { name: "解除" }).count(), 0);
+      await main.getByRole("button", { name: "元に戻す" }).click();
+      await page.waitForURL(new RegExp(`/cart\\?added=${holdableId}$`));
+      assert.equal(await main.locator(`a[href="/catalog/${holdableId}/"]`).count(), 1);
+      await main.getByRole("button", { name: "解除" }).click();
+      await page.waitForURL(new RegExp(`/cart\\?removed=${holdableId}$`));
       await context.close();
     });
   }

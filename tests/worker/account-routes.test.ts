@@ -586,3 +586,70 @@ describe("R04, R08 「パスワード発行・申請」 → 「本パスワー�
     expect(await (await client.request("/api/session")).json()).toEqual({ patron: null });
   });
 });
+
+describe("issue 6 item 2: the account menu — 「利用者情報メンテナンス」 on every page, never 「ログイン」 for a patron who is in", () => {
+  const ACCOUNT_LINK = /<a class="account-link" href="\/account">利用者情報メンテナンス<\/a>/;
+
+  it("every Worker page's header has the link, logged out and logged in", async () => {
+    const client = new TestClient();
+    for (const path of ["/login", "/cart", "/password/apply"]) expect(headerOf((await client.page(path)).html), path).toMatch(ACCOUNT_LINK);
+    await client.login(TARO.card, TARO.password);
+    for (const path of ["/account", "/cart", "/account/password"]) {
+      const header = headerOf((await client.page(path)).html);
+      expect(header, path).toMatch(ACCOUNT_LINK);
+      expect(header, path).toContain(`${TARO.name} さん`);
+      expect(header, path).not.toMatch(/>ログイン</);
+    }
+  });
+
+  it("GET /login when logged in never shows the form: 303 to the menu (or to next)", async () => {
+    const client = new TestClient();
+    await client.login(TARO.card, TARO.password);
+    const res = await client.request("/login", { html: true });
+    expect(res.status).toBe(303);
+    expect(res.headers.get("location")).toBe("/account");
+    const next = await client.request("/login?next=%2Fcart", { html: true });
+    expect(next.headers.get("location")).toBe("/cart");
+  });
+
+  it("without a session, the link leads to the login, which comes back to the menu", async () => {
+    const client = new TestClient();
+    const res = await client.request("/account", { html: true });
+    expect(res.status).toBe(303);
+    expect(res.headers.get("location")).toBe("/login?next=%2Faccount");
+  });
+
+  it("the menu has 「ログアウト」", async () => {
+    const client = new TestClient();
+    await client.login(TARO.card, TARO.password);
+    const main = mainOf((await client.page("/account")).html);
+    expect(main).toMatch(/<form method="post" action="\/logout">\s*<input type="hidden" name="_csrf"[^>]*>\s*<p><button type="submit">ログアウト<\/button>/);
+  });
+
+  it("a logged-in staff member's header says who they are and offers the staff logout", async () => {
+    const client = new TestClient();
+    await client.loginStaff("counter-chuo", "Counter-Chuo-2026");
+    const header = headerOf((await client.page("/cart")).html);
+    expect(textOf(header)).toContain("職員 counter-chuo（窓口）");
+    expect(header).toMatch(/<form class="logout" method="post" action="\/staff\/logout"><input type="hidden" name="_csrf"[^>]*><button type="submit">職員ログアウト<\/button>/);
+    expect(header).not.toMatch(/>ログイン</);
+  });
+});
+
+describe("issue 6 items 3, 4: 「パスワード変更」 in a text browser, and its words", () => {
+  it("the card number for password managers is a labelled read-only field, never an unlabelled one", async () => {
+    const client = new TestClient();
+    await client.login(TARO.card, TARO.password);
+    const main = mainOf((await client.page("/account/password")).html);
+    expect(main).toMatch(/<label for="password-card">図書館カード番号<\/label>\s*<input id="password-card" type="text" readonly autocomplete="username" value="2100000001">/);
+    // Every input that shows the card number has a label (text browsers ignore `hidden` and CSS).
+    const inputs = main.match(/<input[^>]*value="2100000001"[^>]*>/g) ?? [];
+    expect(inputs).toHaveLength(1);
+    expect(inputs[0]).not.toMatch(/\bhidden\b/);
+  });
+
+  it("a mismatch is said in the labels' words (「変更するパスワード」, 「確認用パスワード」)", () => {
+    expect(MESSAGES.password_confirm_mismatch).toContain("「変更するパスワード」");
+    expect(MESSAGES.password_confirm_mismatch).toContain("「確認用パスワード」");
+  });
+});

@@ -9,6 +9,8 @@ import { MESSAGES } from "../../worker/src/domain/messages.ts";
 import { CART_LIMIT, HOLD_LIMIT } from "../../worker/src/domain/policy.ts";
 import { CSRF_MESSAGE } from "../../worker/src/middleware/csrf.ts";
 import { CART_COOKIE } from "../../worker/src/routes/cart.ts";
+import { COOKIES_NEEDED_TEXT } from "../../worker/src/views/cart.ts";
+import { insertPatron } from "../support/accounts.ts";
 import { branches, items, people, recordPeople, records } from "../../db/schema/index.ts";
 import { TestClient, mainOf, textOf } from "../support/session-client.ts";
 
@@ -144,19 +146,20 @@ describe("R13 add, list, 「解除」", () => {
       expect(f).toContain(">解除</button>");
     }
     expect(text).toContain("予約カートに入れただけでは予約になりません");
-    expect(text).toContain(`${HOLD_LIMIT}件まで`);
-    // 「予約申込」 is announced, not offered: no dead button.
-    expect(text).toContain("予約申込");
-    expect(text).toContain("ログインが必要です");
-    expect(main).not.toMatch(/<button[^>]*>予約申込<\/button>/);
+    // Issue 6 item 4: one unit (冊) for the limits; only what works today — no 「予約申込」 promised or offered.
+    expect(text).toContain(`${HOLD_LIMIT}冊まで`);
+    expect(text).toContain(`${CART_LIMIT}冊まで`);
+    expect(text).not.toMatch(/件まで/);
+    expect(text).not.toContain("予約申込");
+    expect(text).not.toContain("次回の更新");
     // The title order is the order of adding.
     expect(main.indexOf(`href="/catalog/${ids.holdable}/"`)).toBeLessThan(main.indexOf(`href="/catalog/${ids.volume}/"`));
   });
 
-  it("「解除」 removes the line and answers 303 /cart; the cart is then empty", async () => {
+  it("「解除」 removes the line and answers 303 /cart?removed=<id>; the cart is then empty", async () => {
     const client = new TestClient();
     await expect303(await add(client, ids.holdable), `/cart?added=${ids.holdable}`);
-    await expect303(await remove(client, ids.holdable), "/cart");
+    await expect303(await remove(client, ids.holdable), `/cart?removed=${ids.holdable}`);
     expect(await linesOf(client)).toEqual([]);
     const { html } = await client.page("/cart");
     expect(textOf(mainOf(html))).toContain("予約カートに資料はありません。");
@@ -172,12 +175,14 @@ describe("R13 add, list, 「解除」", () => {
     expect(textOf(mainOf(html))).toContain("予約カートに資料はありません。");
   });
 
-  it("adding the same record twice is not an error and leaves one line (idempotent)", async () => {
+  it("adding the same record twice is not an error and leaves one line (idempotent); the answer says it was there", async () => {
     const client = new TestClient();
     await expect303(await add(client, ids.holdable), `/cart?added=${ids.holdable}`);
-    await expect303(await add(client, ids.holdable), `/cart?added=${ids.holdable}`);
+    await expect303(await add(client, ids.holdable), `/cart?already=${ids.holdable}`);
     const same = await Promise.all([add(client, ids.volume), add(client, ids.volume), add(client, ids.volume)]);
-    for (const res of same) await expect303(res, `/cart?added=${ids.volume}`);
+    const locations = same.map((r) => r.headers.get("location")).sort();
+    expect(same.map((r) => r.status)).toEqual([303, 303, 303]);
+    expect(locations).toEqual([`/cart?added=${ids.volume}`, `/cart?already=${ids.volume}`, `/cart?already=${ids.volume}`]);
     expect(await linesOf(client)).toEqual([ids.holdable, ids.volume]);
   });
 
@@ -253,11 +258,11 @@ describe(`R13 the cart's limit (${CART_LIMIT} lines)`, () => {
     expect(res.status).toBe(400);
     const text = textOf(mainOf(await res.text()));
     expect(text).toContain(MESSAGES.cart_full);
-    expect(MESSAGES.cart_full).toContain(`${CART_LIMIT}件`);
-    await expect303(await add(client, ids.filler(0)), `/cart?added=${ids.filler(0)}`);
+    expect(MESSAGES.cart_full).toContain(`${CART_LIMIT}冊`);
+    await expect303(await add(client, ids.filler(0)), `/cart?already=${ids.filler(0)}`);
     expect(await linesOf(client)).toHaveLength(CART_LIMIT);
     // 「解除」 makes room again.
-    await expect303(await remove(client, ids.filler(0)), "/cart");
+    await expect303(await remove(client, ids.filler(0)), `/cart?removed=${ids.filler(0)}`);
     await expect303(await add(client, ids.filler(CART_LIMIT)), `/cart?added=${ids.filler(CART_LIMIT)}`);
     expect(await linesOf(client)).toHaveLength(CART_LIMIT);
   });
@@ -324,5 +329,164 @@ describe("CSRF: 「解除」 is a Worker-rendered form and needs its token", () 
     expect(res.status).toBe(403);
     await res.arrayBuffer();
     expect(await linesOf(client)).toEqual([]);
+  });
+});
+
+describe("issue 6 item 4: the cart's answers", () => {
+  it("re-adding a record already in the cart says so", async () => {
+    const client = new TestClient();
+    await expect303(await add(client, ids.holdable), `/cart?added=${ids.holdable}`);
+    await expect303(await add(client, ids.holdable), `/cart?already=${ids.holdable}`);
+    const text = textOf(mainOf((await client.page(`/cart?already=${ids.holdable}`)).html));
+    expect(text).toContain("「吾輩は猫である」はすでに予約カートに入っています。");
+    expect(text).not.toContain("を予約カートに入れました");
+  });
+
+  it("「解除」 without JavaScript is safe: the answer names the record and offers 「元に戻す」, which puts it back", async () => {
+    const client = new TestClient();
+    await expect303(await add(client, ids.volume), `/cart?added=${ids.volume}`);
+    await expect303(await remove(client, ids.volume), `/cart?removed=${ids.volume}`);
+    const { html } = await client.page(`/cart?removed=${ids.volume}`);
+    const main = mainOf(html);
+    expect(textOf(main)).toContain("「夜明け前 第一部上」を予約カートから解除しました。");
+    const undo = /<form method="post" action="\/cart">[\s\S]*?<\/form>/.exec(main)?.[0] ?? "";
+    expect(undo).toContain(`<input type="hidden" name="recordId" value="${ids.volume}">`);
+    expect(undo).toContain(">元に戻す</button>");
+    await expect303(await client.request("/cart", { form: { recordId: String(ids.volume) } }), `/cart?added=${ids.volume}`);
+    expect(await linesOf(client)).toEqual([ids.volume]);
+    // Once the record is back, the old answer no longer offers to undo anything.
+    expect(mainOf((await client.page(`/cart?removed=${ids.volume}`)).html)).not.toContain("元に戻す");
+  });
+
+  it("a browser that refuses cookies: after the add, the cart says that it needs cookies instead of showing an empty cart", async () => {
+    const client = new TestClient();
+    const res = await add(client, ids.holdable);
+    await expect303(res, `/cart?added=${ids.holdable}`);
+    client.cookies.clear(); // the browser kept none of them
+    const text = textOf(mainOf((await client.page(`/cart?added=${ids.holdable}`)).html));
+    expect(text).toContain(COOKIES_NEEDED_TEXT);
+    expect(textOf(mainOf((await client.page(`/cart?already=${ids.holdable}`)).html))).toContain(COOKIES_NEEDED_TEXT);
+    // A plain visit to an empty cart is not a cookie problem; a browser that kept its cookie is not told so.
+    expect(textOf(mainOf((await client.page("/cart")).html))).not.toContain(COOKIES_NEEDED_TEXT);
+    const keeps = new TestClient();
+    await add(keeps, ids.holdable);
+    expect(textOf(mainOf((await keeps.page(`/cart?added=${ids.holdable}`)).html))).not.toContain(COOKIES_NEEDED_TEXT);
+  });
+});
+
+/** Which records a patron's lines hold, wherever they are, and which of them are in this browser's cart. */
+async function patronLines(patronId: number): Promise<{ key: string; recordId: number }[]> {
+  const rows = await env.DB.prepare("SELECT cart_key, record_id FROM cart_lines WHERE patron_id = ? ORDER BY record_id").bind(patronId).all<{ cart_key: string; record_id: number }>();
+  return rows.results.map((r) => ({ key: r.cart_key, recordId: r.record_id }));
+}
+
+async function logoutWithForm(client: TestClient): Promise<Response> {
+  await client.page("/account");
+  const res = await client.request("/logout", { form: {} });
+  expect(res.status).toBe(303);
+  return res;
+}
+
+describe("issue 6 item 5: the cart and logout — the lines stay with their patron, the browser's cart is emptied", () => {
+  it("logout clears the cart cookie; the lines keep the patron's id; the next person at the browser sees none of them", async () => {
+    const p = await insertPatron(createDb(env.DB));
+    const client = new TestClient();
+    await expect303(await add(client, ids.holdable), `/cart?added=${ids.holdable}`); // anonymous, before the login
+    await client.login(p.cardNumber, p.password!);
+    await expect303(await add(client, ids.volume), `/cart?added=${ids.volume}`);
+    expect(await linesOf(client)).toEqual([ids.holdable, ids.volume]);
+    const res = await logoutWithForm(client);
+    expect(res.headers.getSetCookie().some((c) => new RegExp(`^${CART_COOKIE}=;.*Max-Age=0`).test(c))).toBe(true);
+    expect(client.cookies.has(CART_COOKIE)).toBe(false);
+    expect((await patronLines(p.id)).map((l) => l.recordId)).toEqual([ids.holdable, ids.volume]);
+    const next = textOf(mainOf((await client.page("/cart")).html));
+    expect(next).toContain("予約カートに資料はありません。");
+    expect(next).not.toContain("吾輩は猫である");
+  });
+
+  it("at the next login the patron's lines come back, merged with what the browser collected meanwhile, once each", async () => {
+    const p = await insertPatron(createDb(env.DB));
+    const client = new TestClient();
+    await client.login(p.cardNumber, p.password!);
+    for (const n of [0, 1, 2, 3, 4]) await add(client, ids.filler(n));
+    await logoutWithForm(client);
+    for (const n of [3, 4, 5, 6, 7]) await add(client, ids.filler(n)); // anonymous: two of them the patron has already
+    const anonymousKey = client.cookies.get(CART_COOKIE);
+    await client.login(p.cardNumber, p.password!);
+    expect(client.cookies.get(CART_COOKIE)).not.toBe(anonymousKey); // a new key at login
+    expect(await linesOf(client)).toEqual([0, 1, 2, 3, 4, 5, 6, 7].map(ids.filler));
+    const lines = await patronLines(p.id);
+    expect(lines).toHaveLength(8);
+    expect(new Set(lines.map((l) => l.key))).toEqual(new Set([client.cookies.get(CART_COOKIE)]));
+    const text = textOf(mainOf((await client.page("/cart")).html));
+    expect(text).toContain("予約カートの資料: 8冊");
+  });
+
+  it(`the merge keeps the limit (${CART_LIMIT}): the earliest lines come in, the rest stay with the patron for later`, async () => {
+    const p = await insertPatron(createDb(env.DB));
+    const client = new TestClient();
+    await client.login(p.cardNumber, p.password!);
+    for (let n = 0; n < 20; n++) await add(client, ids.filler(n));
+    await logoutWithForm(client);
+    for (let n = 20; n < CART_LIMIT + 5; n++) await add(client, ids.filler(n));
+    const anonymousKey = client.cookies.get(CART_COOKIE);
+    await client.login(p.cardNumber, p.password!);
+    expect(await linesOf(client)).toEqual(Array.from({ length: CART_LIMIT }, (_, n) => ids.filler(n)));
+    const behind = (await patronLines(p.id)).filter((l) => l.key !== client.cookies.get(CART_COOKIE));
+    expect(behind.map((l) => l.recordId)).toEqual(Array.from({ length: 5 }, (_, n) => ids.filler(CART_LIMIT + n)));
+    // Nothing the browser collected is left without its patron.
+    const orphans = await env.DB.prepare("SELECT count(*) AS n FROM cart_lines WHERE cart_key = ? AND patron_id IS NULL").bind(anonymousKey!).first<{ n: number }>();
+    expect(orphans!.n).toBe(0);
+  });
+
+  it("a shared browser whose patron did not log out: once the session is gone, the next person sees nothing of theirs and collects in a cart of their own", async () => {
+    const p = await insertPatron(createDb(env.DB));
+    const client = new TestClient();
+    await client.login(p.cardNumber, p.password!);
+    await add(client, ids.holdable);
+    const patronKey = client.cookies.get(CART_COOKIE);
+    client.cookies.delete("__Host-shiori_session"); // the session ended (idle timeout); the cart cookie stayed
+    expect(textOf(mainOf((await client.page("/cart")).html))).toContain("予約カートに資料はありません。");
+    await remove(client, ids.holdable); // changes nothing of the patron's
+    await expect303(await add(client, ids.volume), `/cart?added=${ids.volume}`);
+    expect(client.cookies.get(CART_COOKIE)).not.toBe(patronKey);
+    expect(await linesOf(client)).toEqual([ids.volume]);
+    expect((await patronLines(p.id)).map((l) => l.recordId)).toEqual([ids.holdable]);
+  });
+
+  it("another patron logging in on the same browser does not inherit the first one's lines", async () => {
+    const db = createDb(env.DB);
+    const a = await insertPatron(db);
+    const b = await insertPatron(db);
+    const client = new TestClient();
+    await client.login(a.cardNumber, a.password!);
+    await add(client, ids.holdable);
+    await client.login(b.cardNumber, b.password!);
+    expect(await linesOf(client)).toEqual([]);
+    expect(await patronLines(b.id)).toEqual([]);
+    expect((await patronLines(a.id)).map((l) => l.recordId)).toEqual([ids.holdable]);
+  });
+});
+
+describe("R05 (issue 6 item 5): a temporary-password session may not use the cart", () => {
+  it("the cart page goes to 「パスワード変更」; adding and 「解除」 are refused and change nothing", async () => {
+    const p = await insertPatron(createDb(env.DB), { temporary: true });
+    const client = new TestClient();
+    await add(client, ids.volume); // collected before the login
+    await client.login(p.cardNumber, p.password!);
+    const page = await client.request("/cart", { html: true });
+    expect(page.status).toBe(303);
+    expect(page.headers.get("location")).toBe("/account/password");
+    await page.arrayBuffer();
+    const added = await add(client, ids.holdable);
+    expect(added.status).toBe(403);
+    const text = textOf(mainOf(await added.text()));
+    expect(text).toContain(MESSAGES.password_change_required);
+    expect(text).toContain("パスワード変更");
+    await client.page("/account/password");
+    const removed = await client.request("/cart/remove", { form: { recordId: String(ids.volume) } });
+    expect(removed.status).toBe(403);
+    await removed.arrayBuffer();
+    expect((await patronLines(p.id)).map((l) => l.recordId)).toEqual([ids.volume]);
   });
 });

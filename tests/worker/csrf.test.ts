@@ -114,7 +114,7 @@ beforeAll(async () => {
 describe("issue 3 item 10: CSRF — the token", () => {
   it("a page with a form sets the __Host- cookie (HttpOnly, Secure, SameSite=Strict, Path=/) and is never cached", async () => {
     const fresh = await mintToken();
-    expect(fresh.setCookie).toMatch(new RegExp(`^${CSRF_COOKIE}=[A-Za-z0-9_-]{22,}; Path=/; Secure; HttpOnly; SameSite=Strict$`));
+    expect(fresh.setCookie).toMatch(new RegExp(`^${CSRF_COOKIE}=[A-Za-z0-9_-]{22,}; Secure; HttpOnly; SameSite=Strict; Path=/$`));
     expect(fresh.cacheControl).toBe("private, no-store");
     expect(fresh.field).toMatch(/<input type="hidden" name="_csrf" value="[A-Za-z0-9_-]{43}">/);
   });
@@ -262,6 +262,41 @@ describe("issue 3 item 10: CSRF matrix (accepted)", () => {
   });
 });
 
+describe("issue 6 item 3: text browsers — no fetch metadata, no Origin, no Referer: the signed token is enough", () => {
+  /** What Lynx sends on a POST from a page whose URL has a query string (/login?next=…, /cart?added=…). */
+  const BARE = { origin: null, "sec-fetch-site": null } as const;
+
+  it("accepts a form post with this browser's valid token (login from /login?next=…)", async () => {
+    const res = await send({ headers: { ...BARE }, accept: "text/html" });
+    expect(res.status).toBe(303);
+    expect(res.headers.getSetCookie().some((c) => c.startsWith("__Host-shiori_session="))).toBe(true);
+  });
+
+  const refusals: [string, Attempt][] = [
+    ["no token", { headers: { ...BARE }, form: { card: CARD, password: PASSWORD } }],
+    ["a wrong token", { headers: { ...BARE }, form: { [CSRF_FIELD]: "A".repeat(43), card: CARD, password: PASSWORD } }],
+    ["the token but no cookie", { headers: { ...BARE, cookie: null } }],
+    ["the token and another browser's cookie", { headers: { ...BARE, cookie: `${CSRF_COOKIE}=${"B".repeat(24)}` } }],
+    ["a valid token but a foreign Referer (a cross-site signal)", { headers: { ...BARE, referer: "https://evil.example/" } }],
+    ["a valid token but Sec-Fetch-Site: cross-site", { headers: { origin: null, "sec-fetch-site": "cross-site" } }],
+    ["a valid token but a foreign Origin", { headers: { "sec-fetch-site": null, origin: "https://evil.example" } }],
+    ["a valid token but Sec-Fetch-Site: same-origin without Origin or Referer", { headers: { origin: null } }],
+    ["a valid token but a text/plain body", { headers: { ...BARE, "content-type": "text/plain" } }],
+    ["the static page's tokenless cart form (keeps its rule: origin or referer needed)", { path: "/cart", headers: { ...BARE, cookie: null }, form: { recordId: "1" } }],
+    ["JSON, which carries no token", { path: "/api/session", headers: { ...BARE, "content-type": "application/json" }, body: JSON.stringify({ card: CARD, password: PASSWORD }) }],
+  ];
+
+  it.each(refusals)("refuses %s, and nothing changes", async (what, attempt) => {
+    const before = await snapshot();
+    await expectRefused(await send(attempt), what);
+    expect(await snapshot(), what).toEqual(before);
+  });
+
+  it("accepts a Worker-rendered POST /cart (「元に戻す」 on /cart?removed=…) that carries a valid token", async () => {
+    await expectAccepted(await send({ path: "/cart", headers: { ...BARE }, form: { [CSRF_FIELD]: browser.token, recordId: "1" } }), "undo");
+  });
+});
+
 describe("issue 3 item 10: checkRequestHeaders names what failed", () => {
   const url = `${ORIGIN}/login`;
   const h = (o: Record<string, string>) => new Headers(o);
@@ -271,7 +306,9 @@ describe("issue 3 item 10: checkRequestHeaders names what failed", () => {
     ["POST", { origin: ORIGIN, "content-type": FORM, "sec-fetch-site": "cross-site" }, "cross_site_fetch"],
     ["POST", { origin: "https://evil.example", "content-type": FORM }, "foreign_origin"],
     ["POST", { referer: "https://evil.example/", "content-type": FORM }, "foreign_origin"],
-    ["POST", { "content-type": FORM }, "no_origin"],
+    ["POST", { "content-type": FORM }, "no_signal"],
+    ["POST", { "content-type": FORM, "sec-fetch-site": "same-origin" }, "no_origin"],
+    ["POST", { "content-type": "text/plain" }, "bad_content_type"],
     ["POST", { origin: ORIGIN }, "bad_content_type"],
     ["DELETE", { origin: ORIGIN, "content-type": "text/plain" }, "bad_content_type"],
   ] as const)("%s %j → %s", (method, headers, expected) => {

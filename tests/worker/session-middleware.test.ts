@@ -43,11 +43,33 @@ async function patronToken(opts: { temporary?: boolean } = {}) {
   return { token: r.token, patronId: p.id };
 }
 
-describe("session cookie (item 2)", () => {
-  it("is __Host-, Secure, HttpOnly, SameSite=Lax, Path=/ with the session's lifetime", () => {
+/** The session cookie's Set-Cookie values as a route on `url` would write them, with the Worker's real vars. */
+async function cookiesAt(url: string, vars: Record<string, unknown> = env as unknown as Record<string, unknown>) {
+  const app = new Hono<AppEnv>();
+  app.get("*", (c) => c.json({ set: sessionCookie(c, "tok", 1_000_000 + 12 * 3600_000, 1_000_000), clear: clearSessionCookie(c) }));
+  return (await (await app.request(url, {}, { ...vars, ...AUTH_ENV })).json()) as { set: string; clear: string };
+}
+
+const CLEARED = "__Host-shiori_session=; Secure; HttpOnly; SameSite=Lax; Path=/; Max-Age=0";
+
+describe("session cookie (item 2; issue 6 item 1)", () => {
+  it("is __Host-, Secure, HttpOnly, SameSite=Lax, Path=/ with the session's lifetime", async () => {
     expect(SESSION_COOKIE).toBe("__Host-shiori_session");
-    expect(sessionCookie("tok", 1_000_000 + 12 * 3600_000, 1_000_000)).toBe("__Host-shiori_session=tok; Secure; HttpOnly; SameSite=Lax; Path=/; Max-Age=43200");
-    expect(clearSessionCookie()).toBe("__Host-shiori_session=; Secure; HttpOnly; SameSite=Lax; Path=/; Max-Age=0");
+    expect(await cookiesAt("https://shiori.test/login")).toEqual({
+      set: "__Host-shiori_session=tok; Secure; HttpOnly; SameSite=Lax; Path=/; Max-Age=43200",
+      clear: CLEARED,
+    });
+  });
+
+  it("local development only (LOCAL_COOKIES=1 from .dev.vars, plain http to a loopback host): a plain name without Secure", async () => {
+    expect(await cookiesAt("http://localhost:8787/login", { ...env, LOCAL_COOKIES: "1" })).toEqual({
+      set: "shiori_session=tok; HttpOnly; SameSite=Lax; Path=/; Max-Age=43200",
+      clear: "shiori_session=; HttpOnly; SameSite=Lax; Path=/; Max-Age=0",
+    });
+    // The same request with the flag off, or the flag on over https or to a real host, stays __Host- + Secure.
+    expect((await cookiesAt("http://localhost:8787/login", { ...env, LOCAL_COOKIES: undefined })).clear).toBe(CLEARED);
+    expect((await cookiesAt("https://localhost:8787/login", { ...env, LOCAL_COOKIES: "1" })).clear).toBe(CLEARED);
+    expect((await cookiesAt("http://shiori.example/login", { ...env, LOCAL_COOKIES: "1" })).clear).toBe(CLEARED);
   });
 
   it("sets c.var.session from the cookie, and null without one", async () => {
@@ -59,7 +81,7 @@ describe("session cookie (item 2)", () => {
   it("removes a cookie whose session has ended", async () => {
     const res = await get("/whoami", { token: "A".repeat(43) });
     expect(await res.json()).toBeNull();
-    expect(res.headers.get("set-cookie")).toBe(clearSessionCookie());
+    expect(res.headers.get("set-cookie")).toBe(CLEARED);
   });
 });
 

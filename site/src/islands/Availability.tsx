@@ -20,7 +20,8 @@ export default function Availability(props: { recordId: number; builtAt: string 
           if (cell) cell.textContent = copy.statusLabel;
         }
       }
-      const at = new Date(data.checkedAt).toLocaleTimeString("ja-JP", { hour: "2-digit", minute: "2-digit" });
+      // Issue 6 item 4: the library's clock, Japan time, whatever zone the device is set to.
+      const at = new Date(data.checkedAt).toLocaleTimeString("ja-JP", { timeZone: "Asia/Tokyo", hour: "2-digit", minute: "2-digit" });
       setNote(`最新の状態です（${at}現在）。`);
     } catch {
       // Offline or the Worker is down: the build-time statuses and the link stay.

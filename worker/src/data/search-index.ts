@@ -5,8 +5,9 @@
 // parameter per statement (json_each), so a statement never nears D1's 100-parameter limit and a thousand
 // records cost a handful of statements in one batch, not a round trip each.
 import { sql, type SQL } from "drizzle-orm";
-import { VALUE_SEPARATOR, normalizeText, spelledReading, valueGrams } from "../domain/normalize.ts";
-import { FTS_COLUMNS, SEARCH_FIELDS, type SearchField } from "../domain/search-fields.ts";
+import { noteIsbns } from "../domain/isbn.ts";
+import { AUTHOR_KEY_MARK, IDENTIFIER_KEY_MARK, VALUE_SEPARATOR, normalizeText, personNameKeys, spelledReading, valueGrams } from "../domain/normalize.ts";
+import { AUTHOR_ROLE, FTS_COLUMNS, SEARCH_FIELDS, SEARCH_KEY_KINDS, type SearchField } from "../domain/search-fields.ts";
 import { chunk, type Db } from "./db.ts";
 import { d1Client, d1Statement } from "./search.ts";
 
@@ -29,7 +30,8 @@ interface SourceRow {
   isbn10: string | null;
   series_title: string | null;
   series_reading: string | null;
-  /** JSON: [[name, reading], …] in the record's order. */
+  note: string | null;
+  /** JSON: [[name, reading, role], …] in the record's order. */
   people: string | null;
 }
 
@@ -38,7 +40,7 @@ export type SearchDocument = Record<SearchField, string[]>;
 
 /** What the index holds for one record: normalised values per field. Pure; exported for tests. */
 export function buildSearchDocument(row: SourceRow): SearchDocument {
-  const people = row.people ? (JSON.parse(row.people) as [string, string | null][]) : [];
+  const people = peopleOf(row);
   return normalizeDocument({
     // The main title comes first: ranking compares the column's start with what the patron typed.
     title: [row.title, row.subtitle],
@@ -50,6 +52,25 @@ export function buildSearchDocument(row: SourceRow): SearchDocument {
     series: [row.series_title, row.series_reading, ...spelled(row.series_reading), row.volume_label],
     codes: [row.isbn13, row.isbn10, row.ndc],
   });
+}
+
+function peopleOf(row: Pick<SourceRow, "people">): [string, string | null, string][] {
+  return row.people ? (JSON.parse(row.people) as [string, string | null, string][]) : [];
+}
+
+/**
+ * record_search_keys rows of one record that are not its titles (issue 6 §2): each way of typing the name of one
+ * of its authors (kind 3) and each ISBN its note carries (kind 2: a second ISBN, one printed with a wrong check
+ * digit), so a search finds them by key. Pure; exported for tests.
+ */
+export function extraSearchKeys(row: Pick<SourceRow, "people" | "note">): { key: string; kind: number }[] {
+  const out = new Map<string, number>();
+  for (const [name, reading, role] of peopleOf(row)) {
+    if (role !== AUTHOR_ROLE) continue;
+    for (const k of personNameKeys(name, reading)) out.set(AUTHOR_KEY_MARK + k, SEARCH_KEY_KINDS.author);
+  }
+  for (const isbn of noteIsbns(row.note)) out.set(IDENTIFIER_KEY_MARK + isbn, SEARCH_KEY_KINDS.identifier);
+  return [...out].map(([key, kind]) => ({ key, kind }));
 }
 
 /** NDL readings also as spelled (ワガハイ ワ ネコ → ワガハイ ハ ネコ), after the values they vary. */
@@ -103,6 +124,8 @@ const STANDALONE = sql`CASE WHEN r.source = 'aozora'
  * record_search_keys rows of these records, from their (just written) record_search_fts rows: the main title
  * (kind 0) and the title reading (kind 1), each the first value of its column (a key that is both is kept as
  * the title). 0003_search_keys.sql backfills with the same statement over every record (a test checks they agree).
+ * Author and identifier keys (extraSearchKeys) need the normaliser, so only a reindex writes them (the importer's
+ * upsert reindexes every record it takes: `npm run catalog:import` fills them on an existing database).
  */
 function searchKeysInsert(idsJson: string): SQL {
   const from = sql`FROM record_search_fts f JOIN records r ON r.id = f.rowid WHERE f.rowid IN (SELECT value FROM json_each(${idsJson}))`;
@@ -129,9 +152,9 @@ export async function reindexRecords(db: Db, recordIds: readonly number[]): Prom
     const idsJson = JSON.stringify(part);
     const read = await d1Statement(db, sql`
       SELECT r.id, r.title, r.title_reading, r.subtitle, r.subtitle_reading, r.responsibility, r.volume_label,
-             r.publisher, r.ndc, r.isbn13, r.isbn10, s.title AS series_title, s.title_reading AS series_reading,
-             (SELECT json_group_array(json_array(p.name, p.name_reading))
-                FROM (SELECT p.name, p.name_reading FROM record_people rp JOIN people p ON p.id = rp.person_id
+             r.publisher, r.ndc, r.isbn13, r.isbn10, s.title AS series_title, s.title_reading AS series_reading, r.note,
+             (SELECT json_group_array(json_array(p.name, p.name_reading, p.role))
+                FROM (SELECT p.name, p.name_reading, rp.role FROM record_people rp JOIN people p ON p.id = rp.person_id
                        WHERE rp.record_id = r.id ORDER BY rp.position, rp.person_id) AS p) AS people
         FROM records r LEFT JOIN series s ON s.id = r.series_id
        WHERE r.id IN (SELECT value FROM json_each(${idsJson}))`).all<SourceRow>();
@@ -139,10 +162,12 @@ export async function reindexRecords(db: Db, recordIds: readonly number[]): Prom
 
     const ftsRows: (number | string)[][] = [];
     const gramList: [string, number, number][] = [];
+    const keyList: [string, number, number][] = [];
     for (const row of rows) {
       const doc = buildSearchDocument(row);
       ftsRows.push([row.id, ...FTS_COLUMNS.map((f) => doc[f].join(VALUE_SEPARATOR))]);
       for (const [gram, fields] of documentGrams(doc)) gramList.push([gram, row.id, fields]);
+      for (const { key, kind } of extraSearchKeys(row)) keyList.push([key, row.id, kind]);
     }
 
     const writes = [
@@ -162,6 +187,11 @@ export async function reindexRecords(db: Db, recordIds: readonly number[]): Prom
       ),
       // After the FTS rows: the keys are read from them.
       d1Statement(db, searchKeysInsert(idsJson)),
+      ...chunk(keyList, ROWS_PER_STATEMENT).map((c) =>
+        d1Statement(db, sql`
+          INSERT INTO record_search_keys (key, record_id, kind, standalone)
+          SELECT value ->> 0, value ->> 1, value ->> 2, 1 FROM json_each(${JSON.stringify(c)})`),
+      ),
     ];
     await d1Client(db).batch(writes);
     records += rows.length;

@@ -2,7 +2,9 @@
 //   3+ characters → record_search_fts MATCH, one phrase-quoted string (FTS5 trigram: any substring);
 //   1–2 characters → record_grams by its primary key: an exact gram, or for 1 character the range of grams
 //     starting with it (never a table scan, never LIKE: D1 refuses LIKE/GLOB patterns over 50 bytes);
-//   ISBN → records.isbn13 / isbn10; NDC → a range on records.ndc.
+//   ISBN → records.isbn13 / isbn10, and the identifier keys of record_search_keys (an ISBN as a record's note
+//     carries it, check digit wrong or not); NDC → a range on records.ndc; the author refinement (`person`) →
+//     record_people by person.
 // User text only ever arrives as bound values; the FTS5 query string is built from normalised letters and
 // digits, each phrase in double quotes.
 //
@@ -14,15 +16,16 @@
 //   win     the driver's ids that pass the other parts and the facet filters. A part counted complete is tested
 //           against its own index list; one too broad to list is tested on the record's index row (instr on the
 //           normalised columns: the same substring test the index answers);
-//   kf      exact matches of the main title or reading, then prefix matches (record_search_keys, by key), that
-//           pass every part and filter: found however far down the index order they sit;
+//   kf      exact matches of the main title or reading and the works of an author the words name, then prefix
+//           matches (record_search_keys, by key), that pass every part and filter: found however far down the
+//           index order they sit;
 //   cand    kf, then the first of win, `candidates` in all. Ranking, sorting, paging and facets read cand only.
 // Every statement stays on indexes (no SCAN of records, grams or copies, no LIKE) and well under 100 parameters.
 import { sql, type SQL } from "drizzle-orm";
 import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
-import { VALUE_SEPARATOR, charLength } from "../domain/normalize.ts";
+import { AUTHOR_KEY_MARK, IDENTIFIER_KEY_MARK, VALUE_SEPARATOR, charLength, personNameKeys } from "../domain/normalize.ts";
 import { SEARCH_BOUNDS } from "../domain/policy.ts";
-import { SCOPES } from "../domain/search-fields.ts";
+import { AUTHOR_ROLE, SCOPES } from "../domain/search-fields.ts";
 import type { IsbnTerm, SearchPlan, TextTerm } from "../domain/search-query.ts";
 import { availableCopySql, heldCopySql, obtainableCopySql } from "./catalog-read.ts";
 import { D1_MAX_PARAMS, type Db } from "./db.ts";
@@ -81,6 +84,18 @@ export interface SearchBounds {
   count: number;
 }
 
+/** The author refinement (issue 6 §2): a person whose name or reading is what was typed, and how many of the
+ *  hits they wrote (「著者：芥川 竜之介（N件）」); the link adds `person` to the search. */
+export interface AuthorRefinement {
+  personId: number;
+  name: string;
+  /** Hits whose 著者 is this person: exact when `countExact`, else at least this many. */
+  count: number;
+  countExact: boolean;
+  /** The search is already narrowed to this person. */
+  active: boolean;
+}
+
 export interface SearchPage {
   /** Hits found: exact when `totalExact`, else at least this many. */
   total: number;
@@ -90,6 +105,7 @@ export interface SearchPage {
   capped: boolean;
   hits: SearchHit[];
   facets: SearchFacets;
+  authors: AuthorRefinement[];
 }
 
 const dialect = new SQLiteAsyncDialect();
@@ -141,7 +157,8 @@ function ndcRange(prefix: string): [string, string] {
 
 /**
  * The words of a plan, bound once in the one-row CTE `rk` and referred to by column, so the statements stay far
- * below D1's 100 parameters: k0… the title keys (all words together, then each), w0… every distinct term text.
+ * below D1's 100 parameters: k0… the title keys (all words together, then each), w0… every distinct term text,
+ * a0… the same keys as author keys (AUTHOR_KEY_MARK + key: a person's whole name or one part, written or read).
  */
 interface Words {
   keys: string[];
@@ -154,15 +171,21 @@ function planWords(plan: SearchPlan): Words {
 }
 
 const rkKey = (i: number) => sql.raw(`rk.k${i}`);
+const rkAuthor = (i: number) => sql.raw(`rk.a${i}`);
+const authorKeys = (w: Words) =>
+  sql.join(
+    w.keys.map((_, i) => rkAuthor(i)),
+    sql`, `,
+  );
 function rkWord(w: Words, text: string): SQL {
   return sql.raw(`rk.w${w.words.indexOf(text)}`);
 }
 
 function rkCte(w: Words): SQL {
-  const cols = [...w.keys.map((_, i) => `k${i}`), ...w.words.map((_, i) => `w${i}`)];
+  const cols = [...w.keys.map((_, i) => `k${i}`), ...w.words.map((_, i) => `w${i}`), ...w.keys.map((_, i) => `a${i}`)];
   if (cols.length === 0) return sql``;
   const values = sql.join(
-    [...w.keys, ...w.words].map((v) => sql`${v}`),
+    [...w.keys, ...w.words, ...w.keys.map((k) => AUTHOR_KEY_MARK + k)].map((v) => sql`${v}`),
     sql`, `,
   );
   return sql`rk(${sql.raw(cols.join(", "))}) AS (SELECT ${values}), `;
@@ -170,7 +193,7 @@ function rkCte(w: Words): SQL {
 
 /** One AND-ed part of a search: an index list of ids, and the same test on one record's rows. */
 interface Part {
-  kind: "isbn" | "fts" | "gram" | "ndc";
+  kind: "isbn" | "person" | "fts" | "gram" | "ndc";
   /** `SELECT id …`: distinct record ids in index order. */
   select: SQL;
   /** `SELECT id …` for counting: may repeat an id (a 1-character term's grams), so it counts at least the ids. */
@@ -192,10 +215,11 @@ function textProbe(t: TextTerm, w: Words): SQL {
   )})`;
 }
 
-/** The parts, most selective kind first: ISBN, words (FTS), 2-character grams, NDC class, 1-character grams. */
+/** The parts, most selective kind first: ISBN, author, words (FTS), 2-character grams, NDC class, 1-character grams. */
 function planParts(plan: SearchPlan, w: Words): Part[] {
   const parts: Part[] = [];
   for (const i of plan.isbns) parts.push(isbnPart(i));
+  if (plan.person !== null) parts.push(personPart(plan.person));
   const fts = plan.terms.filter((t) => t.via === "fts");
   if (fts.length) {
     const select = sql`SELECT rowid AS id FROM record_search_fts WHERE record_search_fts MATCH ${ftsQuery(fts)}`;
@@ -248,15 +272,39 @@ function planParts(plan: SearchPlan, w: Words): Part[] {
   return parts;
 }
 
+/**
+ * An ISBN: the record's own ISBN columns for a valid one, and the ISBNs records carry in their notes (a second one,
+ * one printed with a wrong check digit: identifier keys in record_search_keys), so it is found as typed (issue 6 §2).
+ */
 function isbnPart(i: IsbnTerm): Part {
-  const select = i.isbn10
-    ? sql`SELECT id FROM records WHERE isbn13 = ${i.isbn13} OR isbn10 = ${i.isbn10}`
-    : sql`SELECT id FROM records WHERE isbn13 = ${i.isbn13}`;
+  const keys = sql.join(
+    i.recorded.map((r) => sql`${IDENTIFIER_KEY_MARK + r}`),
+    sql`, `,
+  );
+  const recorded = sql`SELECT record_id AS id FROM record_search_keys WHERE key IN (${keys})`;
+  const recordedProbe = sql`EXISTS (SELECT 1 FROM record_search_keys sk WHERE sk.key IN (${keys}) AND sk.record_id = r.id)`;
+  const own = i.isbn;
+  const select = !own
+    ? recorded
+    : own.isbn10
+      ? sql`SELECT id FROM records WHERE isbn13 = ${own.isbn13} OR isbn10 = ${own.isbn10} UNION ${recorded}`
+      : sql`SELECT id FROM records WHERE isbn13 = ${own.isbn13} UNION ${recorded}`;
+  const probe = !own
+    ? recordedProbe
+    : own.isbn10
+      ? sql`(r.isbn13 = ${own.isbn13} OR r.isbn10 = ${own.isbn10} OR ${recordedProbe})`
+      : sql`(r.isbn13 = ${own.isbn13} OR ${recordedProbe})`;
+  return { kind: "isbn", select, rows: select, probe, exact: true, needsRecord: true, needsText: false };
+}
+
+/** The author refinement: the works this person wrote (record_people by person, the role on the row). */
+function personPart(personId: number): Part {
+  const select = sql`SELECT record_id AS id FROM record_people WHERE person_id = ${personId} AND role = ${AUTHOR_ROLE}`;
   return {
-    kind: "isbn",
+    kind: "person",
     select,
     rows: select,
-    probe: i.isbn10 ? sql`(r.isbn13 = ${i.isbn13} OR r.isbn10 = ${i.isbn10})` : sql`r.isbn13 = ${i.isbn13}`,
+    probe: sql`EXISTS (SELECT 1 FROM record_people rp WHERE rp.record_id = r.id AND rp.person_id = ${personId} AND rp.role = ${AUTHOR_ROLE})`,
     exact: true,
     needsRecord: true,
     needsText: false,
@@ -361,15 +409,17 @@ function candidateCtes(
   if (w.keys.length === 0) {
     ctes.push(sql`cand(id) AS MATERIALIZED (SELECT id FROM win LIMIT ${limit})`);
   } else {
-    // kh: exact keys (tier 0, up to every candidate: they are the best there are), then prefixes (tier 1, a
-    // quarter); kf: those that pass every part and filter; cand: kf first, then the window's first ids.
+    // kh: exact keys and the works of an author so named (tier 0, up to every candidate each: they are the best
+    // there are), then prefixes (tier 1, a quarter); kf: those that pass every part and filter; cand: kf first,
+    // then the window's first ids.
     const keys = w.keys.map((_, i) => rkKey(i));
     const exactKeys = sql`SELECT s.record_id AS id FROM rk CROSS JOIN record_search_keys s WHERE s.key IN (${sql.join(keys, sql`, `)}) LIMIT ${limit}`;
+    const authorHits = authorKeyHits(w, limit);
     const prefixKeys = sql`SELECT s.record_id AS id FROM rk CROSS JOIN record_search_keys s WHERE ${sql.join(
       keys.map((k) => sql`(s.key >= ${k} AND s.key < ${k} || ${MAX_CHAR_SQL})`),
       sql` OR `,
     )} LIMIT ${literal(Math.ceil(bounds.candidates / 4))}`;
-    ctes.push(sql`kh(id, tier) AS (SELECT id, 0 FROM (${exactKeys}) UNION ALL SELECT id, 1 FROM (${prefixKeys}))`);
+    ctes.push(sql`kh(id, tier) AS (SELECT id, 0 FROM (${exactKeys}) UNION ALL SELECT id, 0 FROM (${authorHits}) UNION ALL SELECT id, 1 FROM (${prefixKeys}))`);
     const kfF = filters("k");
     ctes.push(
       sql`kf(id, tier) AS MATERIALIZED (${testedSelect(
@@ -392,17 +442,42 @@ function candidateCtes(
   return { ctes: sql`${rkCte(w)}${sql.join(ctes, sql`, `)}`, windowLimit };
 }
 
+/** Distinct works of the people named by the words (author keys), up to `limit`: an index range per key. */
+function authorKeyHits(w: Words, limit: SQL): SQL {
+  return sql`SELECT DISTINCT s.record_id AS id FROM rk CROSS JOIN record_search_keys s WHERE s.key IN (${authorKeys(w)}) LIMIT ${limit}`;
+}
+
 function mainValue(column: SQL): SQL {
   return sql`CASE WHEN instr(${column}, ${SEP}) > 0 THEN substr(${column}, 1, instr(${column}, ${SEP}) - 1) ELSE ${column} END`;
 }
 
+/** Ranks 0–8 (titleRank) for a work of an author named by the words, 9–17 for every other (issue 6 §2). */
+const NOT_BY_AUTHOR = 9;
+
 /**
- * Ranking (relevance), from best: 0–3 the main title or its reading is exactly what was typed (all words together,
- * or one of them) — the title as written before a reading, and among equal titles a book of its own before a work
- * printed in a collection (record_search_keys.standalone); 4 the title or reading starts with it; 5 the title holds
- * every word; 6 title or reading does; 7 with the authors too; 8 the rest (publisher, series, codes).
+ * Ranking (relevance), from best. First the works of an author whose name or reading is what was typed (a title
+ * that merely contains the name comes after them), then the rest; within each, 0–3 the main title or its reading
+ * is exactly what was typed (all words together, or one of them) — the title as written before a reading, and
+ * among equal titles a book of its own before a work printed in a collection (record_search_keys.standalone);
+ * 4 the title or reading starts with it; 5 the title holds every word; 6 title or reading does; 7 with the authors
+ * too; 8 the rest (publisher, series, codes).
  */
 function rankExpr(plan: SearchPlan, w: Words): SQL {
+  const byAuthor = sql`EXISTS (SELECT 1 FROM record_search_keys s WHERE s.key IN (${authorKeys(w)}) AND s.record_id = x.id)`;
+  return sql`(CASE WHEN ${byAuthor} THEN 0 ELSE ${sql.raw(String(NOT_BY_AUTHOR))} END + ${titleRankExpr(plan, w)})`;
+}
+
+/** Among titles that start with what was typed, the shortest first: the words cover most of it (ワガハイ: 吾輩は猫である
+ *  before わが俳諧修業 and 我輩の智識吸収法). Null when no title key starts with the words. */
+function closenessExpr(w: Words): SQL {
+  const prefix = sql.join(
+    w.keys.map((_, i) => sql`instr(s.key, ${rkKey(i)}) = 1`),
+    sql` OR `,
+  );
+  return sql`(SELECT min(length(s.key)) FROM record_search_keys s WHERE s.record_id = x.id AND (${prefix}))`;
+}
+
+function titleRankExpr(plan: SearchPlan, w: Words): SQL {
   const keys = sql.join(
     w.keys.map((_, i) => rkKey(i)),
     sql`, `,
@@ -436,7 +511,7 @@ function orderBy(plan: SearchPlan, alias: string): SQL {
       // index row.)
       return sql`${a}.pub_year DESC NULLS LAST, ${a}.id DESC`;
     default:
-      return sql`${a}.rank, ${a}.sort_reading, ${a}.id`;
+      return sql`${a}.rank, ${a}.closeness, ${a}.sort_reading, ${a}.id`;
   }
 }
 
@@ -447,11 +522,16 @@ function scoredCte(plan: SearchPlan): SQL {
   }
   const w = planWords(plan);
   const ranked = plan.sort === "relevance" && plan.rankTerms.length > 0;
-  return sql`scored AS (
-      SELECT x.id, ${ranked ? rankExpr(plan, w) : sql`0`} AS rank, CASE WHEN x.mr <> '' THEN x.mr ELSE x.mt END AS sort_reading
+  const rows = sql`
+      SELECT x.id, ${ranked ? rankExpr(plan, w) : sql`0`} AS rank, ${ranked ? closenessExpr(w) : sql`NULL`} AS closeness,
+             CASE WHEN x.mr <> '' THEN x.mr ELSE x.mt END AS sort_reading
         FROM (SELECT h.id, f.title, f.reading, f.author, f.author_reading,
                      ${mainValue(sql`f.title`)} AS mt, ${mainValue(sql`f.reading`)} AS mr
-                FROM cand h CROSS JOIN record_search_fts f ON f.rowid = h.id) AS x${ranked ? sql` CROSS JOIN rk` : sql``}
+                FROM cand h CROSS JOIN record_search_fts f ON f.rowid = h.id) AS x${ranked ? sql` CROSS JOIN rk` : sql``}`;
+  // Closeness orders the prefix matches (title rank 4) only; other ranks keep the reading order.
+  return sql`scored AS (
+      SELECT id, rank, CASE WHEN rank % ${sql.raw(String(NOT_BY_AUTHOR))} = 4 THEN coalesce(closeness, 0) ELSE 0 END AS closeness, sort_reading
+        FROM (${rows})
     )`;
 }
 
@@ -517,6 +597,51 @@ export function facetQuery(plan: SearchPlan, bounds: SearchBounds = SEARCH_BOUND
 }
 
 /**
+ * The author refinement (issue 6 §2): the 著者 of the works found by author key (the words name a person) that pass
+ * every part and filter, each with how many of them they wrote, up to `candidates` works read by key (`read` says
+ * how many were: at the bound the counts are floors). Co-authors come too; findAuthors keeps the people so named.
+ * Null when the search has no words.
+ */
+export function authorQuery(plan: SearchPlan, bounds: SearchBounds = SEARCH_BOUNDS): SQL | null {
+  const w = planWords(plan);
+  if (w.keys.length === 0) return null;
+  const parts = planParts(plan, w);
+  const f = filterConds(plan, sql.raw("k.id"));
+  const found = testedSelect(sql`ka`, "k", {
+    conds: [...parts.map((p) => p.probe), ...f.conds],
+    needsRecord: f.needsRecord || parts.some((p) => p.needsRecord),
+    needsText: true,
+  });
+  return sql`WITH ${rkCte(w)}ka(id) AS MATERIALIZED (${authorKeyHits(w, literal(bounds.candidates))}),
+    kaf(id) AS MATERIALIZED (${found})
+    SELECT pe.id AS id, pe.name AS name, pe.name_reading AS reading, count(*) AS n, (SELECT count(*) FROM ka) AS read
+      FROM kaf k CROSS JOIN record_people rp ON rp.record_id = k.id CROSS JOIN people pe ON pe.id = rp.person_id
+     WHERE rp.role = ${AUTHOR_ROLE}
+     GROUP BY pe.id`;
+}
+
+/** Most people a refinement offers (a family name shared by several authors). */
+const AUTHORS_SHOWN = 5;
+
+interface AuthorRow {
+  id: number;
+  name: string;
+  reading: string | null;
+  n: number;
+  read: number;
+}
+
+/** The people of authorQuery's rows whose name or reading is one of the words, most works first. */
+function namedAuthors(plan: SearchPlan, rows: readonly AuthorRow[], bounds: SearchBounds): AuthorRefinement[] {
+  const keys = new Set(planWords(plan).keys);
+  return rows
+    .filter((r) => personNameKeys(r.name, r.reading).some((k) => keys.has(k)))
+    .map((r) => ({ personId: Number(r.id), name: r.name, count: Number(r.n), countExact: Number(r.read) < bounds.candidates, active: false }))
+    .sort((a, b) => b.count - a.count || a.personId - b.personId)
+    .slice(0, AUTHORS_SHOWN);
+}
+
+/**
  * With several parts, counts each (up to count + 1, index reads only) so the smallest drives: its list is read
  * whole when it is complete, and the others test its ids. Null when some part has no hit at all.
  */
@@ -555,11 +680,15 @@ function noFacets(plan: SearchPlan): SearchFacets {
  *  facets in one round trip. */
 export async function findRecords(db: Db, plan: SearchPlan, bounds: SearchBounds = SEARCH_BOUNDS): Promise<SearchPage> {
   const choice = await chooseDriver(db, plan, bounds);
-  if (choice === null) return { total: 0, totalExact: true, considered: 0, capped: false, hits: [], facets: noFacets(plan) };
-  const [page, facet] = await d1Client(db).batch([
+  if (choice === null) return { total: 0, totalExact: true, considered: 0, capped: false, hits: [], facets: noFacets(plan), authors: [] };
+  // Narrowed to a person: that person's name; else the people the words name, if any.
+  const authors = plan.person !== null ? sql`SELECT id, name, name_reading AS reading FROM people WHERE id = ${plan.person}` : authorQuery(plan, bounds);
+  const [page, facet, author] = await d1Client(db).batch([
     d1Statement(db, pageQuery(plan, bounds, choice)),
     d1Statement(db, facetQuery(plan, bounds, choice)),
+    ...(authors ? [d1Statement(db, authors)] : []),
   ]);
+  const authorRows = (author?.results ?? []) as AuthorRow[];
   const pageRows = (page?.results ?? []) as PageRow[];
   const facetRows = (facet?.results ?? []) as FacetRow[];
   const facets = noFacets(plan);
@@ -582,8 +711,9 @@ export async function findRecords(db: Db, plan: SearchPlan, bounds: SearchBounds
   facets.type.sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
   facets.ndc.sort((a, b) => a.value.localeCompare(b.value));
   facets.year.sort((a, b) => Number(b.value) - Number(a.value));
+  const total = Math.min(inWindow, bounds.count);
   return {
-    total: Math.min(inWindow, bounds.count),
+    total,
     totalExact: complete,
     considered,
     capped: !complete || inWindow > considered,
@@ -595,5 +725,9 @@ export async function findRecords(db: Db, plan: SearchPlan, bounds: SearchBounds
       loanable: Number(r.loanable),
     })),
     facets,
+    authors:
+      plan.person !== null
+        ? authorRows.map((r) => ({ personId: Number(r.id), name: r.name, count: total, countExact: complete, active: true }))
+        : namedAuthors(plan, authorRows, bounds),
   };
 }

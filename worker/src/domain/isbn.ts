@@ -64,3 +64,47 @@ export function normalizeIsbn(input: string): NormalizedIsbn | null {
   if (!isValidIsbn13(s)) return null;
   return { isbn13: s, isbn10: isbn13To10(s) };
 }
+
+/**
+ * An ISBN as a record carries it, valid or not (issue 6 §2: NDL prints 4-19-862631-0, whose check digit is wrong):
+ * the compact form — 10 characters (9 digits and a digit or X), or 13 digits starting 978/979 — or null when the
+ * text is not shaped like an ISBN at all.
+ */
+export function recordedIsbn(input: string): string | null {
+  const s = compactIsbn(input);
+  if (s === null) return null;
+  return s.length === 10 || /^97[89]/.test(s) ? s : null;
+}
+
+/** What a search looks up for an ISBN typed in: both forms of a valid one, or the characters as typed. */
+export interface IsbnLookup {
+  /** A valid ISBN's forms (the record's own ISBN columns); null when the check digit is wrong. */
+  isbn: NormalizedIsbn | null;
+  /** Compact forms as a record may carry them in its note (a second ISBN, one printed with a wrong check digit). */
+  recorded: string[];
+}
+
+export function isbnLookup(input: string): IsbnLookup | null {
+  const s = recordedIsbn(input);
+  if (s === null) return null;
+  const isbn = normalizeIsbn(s);
+  return { isbn, recorded: isbn ? [isbn.isbn13, ...(isbn.isbn10 ? [isbn.isbn10] : [])] : [s] };
+}
+
+const WRONG_CHECK_DIGIT = "（チェックディジット不正）";
+const NOTE_ISBN = /^ISBN (.+?)(?:（チェックディジット不正）)?$/gmu;
+
+/** The note line of an ISBN a record prints but does not carry as its own (MARC 020 $z keeps it the same way). */
+export function isbnNoteLine(text: string, valid: boolean): string {
+  return `ISBN ${text}${valid ? "" : WRONG_CHECK_DIGIT}`;
+}
+
+/** The ISBNs of a record's note lines (isbnNoteLine), compact, both forms of a valid one: what the index keys. */
+export function noteIsbns(note: string | null): string[] {
+  const out = new Set<string>();
+  for (const m of (note ?? "").matchAll(NOTE_ISBN)) {
+    const lookup = isbnLookup(m[1]!);
+    for (const s of lookup?.recorded ?? []) out.add(s);
+  }
+  return [...out];
+}

@@ -20,7 +20,8 @@ export const MESSAGES = {
   not_held_in_city: "市内の図書館に所蔵がないため、インターネットからは予約できません。図書館の窓口で「リクエスト（予約）申込書」をご提出ください。",
   // Reservation cart (R13)
   not_holdable: "この書誌は予約できません。",
-  cart_full: `予約カートがいっぱいです（${CART_LIMIT}件まで）。予約しない資料を「解除」してから入れてください。`,
+  // One unit for every limit the patron reads (the guide's 冊: 「10冊まで予約できます」).
+  cart_full: `予約カートがいっぱいです（${CART_LIMIT}冊まで）。予約しない資料を「解除」してから入れてください。`,
   cart_record_invalid: "予約カートに入れる書誌の指定が正しくありません。書誌のページから「予約カートに入れる」を押してください。",
   // Accounts and passwords (R01–R08)
   password_too_short: `パスワードが短すぎます。${PASSWORD_MIN}文字以上で入力してください。`,
@@ -32,7 +33,8 @@ export const MESSAGES = {
   password_common: "「123456」「password」のように、よく使われていて推測されやすいパスワードは使えません。",
   password_same_as_card: "図書館カード番号（またはその一部）をパスワードに使うことはできません。",
   password_contains_birth_date: "生年月日（8桁・6桁、または月日の4桁）を含むパスワードは使えません。",
-  password_confirm_mismatch: "新しいパスワードと確認用のパスワードが一致しません。",
+  // The labels' own words (「変更するパスワード」 on 「パスワード変更」; the same field is the new password on the apply form).
+  password_confirm_mismatch: "「確認用パスワード」が「変更するパスワード」（新しく登録するパスワード）と一致しません。同じものをもう一度入力してください。",
   password_unchanged: "新しいパスワードが現在のパスワードと同じです。別のパスワードにしてください。",
   current_password_wrong: "現在のパスワードが正しくありません。",
   login_failed: "図書館カード番号またはパスワードが正しくありません。",

@@ -138,3 +138,31 @@ export function valueGrams(value: string): string[] {
   grams.add(chars[chars.length - 1]! + VALUE_SEPARATOR);
   return [...grams];
 }
+
+/** Marks the keys of record_search_keys that are not titles (an author's name, an identifier as recorded), so a
+ *  title key never equals one and a title-prefix range never reaches one. Private use: no normalised text holds it. */
+export const AUTHOR_KEY_MARK = "\uE001";
+export const IDENTIFIER_KEY_MARK = "\uE002";
+
+/** Name parts as catalogues separate them: '芥川 竜之介', 'オダ, エイイチロウ', 'Martin, Robert C'. */
+const NAME_PARTS = /[\s,，/／・･]+/u;
+
+/**
+ * What a patron may type for a person (R10, issue 6 §2): the whole name, or one of its parts (family or given
+ * name), written or read — 芥川竜之介, 芥川, 竜之介, あくたがわりゅうのすけ, あくたがわ. Normalised, distinct. A
+ * one-letter part of a Latin name ('C' of 'Martin, Robert C') is no name a patron types.
+ */
+export function personNameKeys(name: string, reading: string | null): string[] {
+  const keys: string[] = [];
+  const add = (text: string) => {
+    const key = normalizeText(text);
+    if (key && !keys.includes(key) && !(charLength(key) < 2 && /^[a-z0-9]$/.test(key))) keys.push(key);
+  };
+  for (const value of [name, reading]) {
+    if (!value) continue;
+    add(value);
+    const parts = value.normalize("NFKC").split(NAME_PARTS).filter(Boolean);
+    if (parts.length > 1) for (const part of parts) add(part);
+  }
+  return keys;
+}

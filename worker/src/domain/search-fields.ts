@@ -32,3 +32,11 @@ export type SearchScope = keyof typeof SCOPES;
 export function fieldsMask(fields: readonly SearchField[]): number {
   return fields.reduce((m, f) => m | SEARCH_FIELDS[f], 0);
 }
+
+/** record_search_keys.kind: the main title, its reading (both ranked by key), an identifier as the record carries
+ *  it (an ISBN in its note), the name or reading of one of its authors (著者). Keys of kinds 2 and 3 start with
+ *  IDENTIFIER_KEY_MARK / AUTHOR_KEY_MARK (domain/normalize.ts), so no title key equals or starts like them. */
+export const SEARCH_KEY_KINDS = { title: 0, reading: 1, identifier: 2, author: 3 } as const;
+
+/** The role whose people a search by name puts first and offers as a refinement: the work's own authors. */
+export const AUTHOR_ROLE = "著者";

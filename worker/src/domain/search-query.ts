@@ -2,7 +2,7 @@
 // every reason for a refusal out. What the patron typed is only ever text: it reaches SQL and FTS5 as bound
 // values inside quoted phrases, never as syntax (so `"`, `*`, `NEAR(` or `'; DROP TABLE …` are just characters).
 import * as v from "valibot";
-import { normalizeIsbn, type NormalizedIsbn } from "./isbn.ts";
+import { isbnLookup, recordedIsbn, type IsbnLookup } from "./isbn.ts";
 import type { ReasonCode } from "./messages.ts";
 import { charLength, splitTerms } from "./normalize.ts";
 import type { SearchScope } from "./search-fields.ts";
@@ -26,8 +26,9 @@ export type SearchSort = (typeof SORTS)[number];
 // islands pull in no drizzle.
 export const MATERIAL_TYPE_VALUES = MATERIAL_TYPES;
 
-/** The fields of the search form: the one box `q`, the advanced form, sort, facets, page. */
-export const SEARCH_PARAMS = ["q", "title", "author", "publisher", "isbn", "ndc", "sort", "page", "branch", "type", "year", "decade"] as const;
+/** The fields of the search form: the one box `q`, the advanced form, sort, facets, page, and the author refinement
+ *  (`person`: a person's id, the works they wrote). */
+export const SEARCH_PARAMS = ["q", "title", "author", "publisher", "isbn", "ndc", "person", "sort", "page", "branch", "type", "year", "decade"] as const;
 export type SearchParamName = (typeof SEARCH_PARAMS)[number];
 export type SearchParams = Partial<Record<SearchParamName, string>>;
 
@@ -53,7 +54,8 @@ export const SearchInputSchema = v.object({
   title: v.optional(textField),
   author: v.optional(textField),
   publisher: v.optional(textField),
-  isbn: v.optional(v.pipe(v.string(code("bad_request")), v.check((s) => normalizeIsbn(s) !== null, code("isbn_invalid")))),
+  // As the record carries it (issue 6 §2): the shape of an ISBN is enough, a wrong check digit is looked up as typed.
+  isbn: v.optional(v.pipe(v.string(code("bad_request")), v.check((s) => recordedIsbn(s) !== null, code("isbn_invalid")))),
   ndc: v.optional(v.pipe(v.string(code("bad_request")), v.check((s) => parseNdc(s) !== null, code("ndc_invalid")))),
   sort: v.optional(v.picklist(SORTS, code("sort_invalid"))),
   page: v.optional(
@@ -64,6 +66,7 @@ export const SearchInputSchema = v.object({
     ),
   ),
   branch: v.optional(v.pipe(v.string(code("bad_request")), v.regex(/^[1-9]\d{0,8}$/, code("facet_invalid")))),
+  person: v.optional(v.pipe(v.string(code("bad_request")), v.regex(/^[1-9]\d{0,8}$/, code("facet_invalid")))),
   type: v.optional(v.picklist(MATERIAL_TYPE_VALUES, code("facet_invalid"))),
   year: v.optional(v.pipe(v.string(code("bad_request")), v.regex(/^\d{4}$/, code("year_invalid")))),
   decade: v.optional(v.pipe(v.string(code("bad_request")), v.regex(/^\d{3}0$/, code("year_invalid")))),
@@ -78,8 +81,8 @@ export interface TextTerm {
   via: "fts" | "grams";
 }
 
-/** An ISBN to look up: ISBN-13 and, where one exists, ISBN-10 (domain/isbn.ts). */
-export type IsbnTerm = NormalizedIsbn;
+/** An ISBN to look up: a valid one's ISBN-13 and ISBN-10, and the forms a record may carry in its note (domain/isbn.ts). */
+export type IsbnTerm = IsbnLookup;
 
 export interface SearchFilters {
   branchId: number | null;
@@ -93,6 +96,8 @@ export interface SearchPlan {
   isbns: IsbnTerm[];
   /** NDC prefix: '9', '91', '913', '913.6'. */
   ndc: string | null;
+  /** The author refinement: works whose 著者 is this person. */
+  person: number | null;
   /** The normalised words a title could be typed as (one box and 資料名), for ranking exact title matches. */
   rankTerms: string[];
   filters: SearchFilters;
@@ -142,7 +147,7 @@ export function planSearch(raw: Readonly<Record<string, unknown>>): SearchPlanDe
     }
   }
 
-  const searchable = ["q", "title", "author", "publisher", "isbn", "ndc"] as const;
+  const searchable = ["q", "title", "author", "publisher", "isbn", "ndc", "person"] as const;
   if (!searchable.some((f) => params[f] !== undefined)) reasons.unshift({ code: "query_empty", field: "q" });
 
   const terms: TextTerm[] = [];
@@ -154,10 +159,10 @@ export function planSearch(raw: Readonly<Record<string, unknown>>): SearchPlanDe
     const scope = TEXT_SCOPE[field];
     let found = 0;
     for (const token of value.normalize("NFKC").trim().split(/\s+/u)) {
-      // An ISBN typed in the one box (with or without hyphens, 'ISBN' prefix) is looked up as an ISBN.
-      const isbn = field === "q" ? normalizeIsbn(token) : null;
+      // An ISBN typed in the one box (with or without hyphens, 'ISBN' prefix) is looked up as an ISBN, valid or as recorded.
+      const isbn = field === "q" ? isbnLookup(token) : null;
       if (isbn) {
-        if (!isbns.some((i) => i.isbn13 === isbn.isbn13 && i.isbn10 === isbn.isbn10)) isbns.push(isbn);
+        if (!isbns.some((i) => i.recorded[0] === isbn.recorded[0])) isbns.push(isbn);
         found++;
         continue;
       }
@@ -178,8 +183,8 @@ export function planSearch(raw: Readonly<Record<string, unknown>>): SearchPlanDe
     if (r >= 0) rankTerms.splice(r, 1);
   }
   if (params.isbn !== undefined && !invalid.has("isbn")) {
-    const isbn = normalizeIsbn(params.isbn);
-    if (isbn && !isbns.some((i) => i.isbn13 === isbn.isbn13 && i.isbn10 === isbn.isbn10)) isbns.push(isbn);
+    const isbn = isbnLookup(params.isbn);
+    if (isbn && !isbns.some((i) => i.recorded[0] === isbn.recorded[0])) isbns.push(isbn);
   }
   if (terms.length + isbns.length > SEARCH_TERMS_MAX) reasons.push({ code: "query_too_many_terms" });
 
@@ -192,6 +197,7 @@ export function planSearch(raw: Readonly<Record<string, unknown>>): SearchPlanDe
       terms,
       isbns,
       ndc: input.ndc === undefined ? null : parseNdc(input.ndc),
+      person: input.person === undefined ? null : Number(input.person),
       rankTerms,
       filters: {
         branchId: input.branch === undefined ? null : Number(input.branch),

@@ -1,22 +1,29 @@
 // Issue 3 item 10: CSRF protection for every state-changing request (POST, PUT, PATCH, DELETE), checked before
 // routing, so a refused request never reaches a handler. Layers (docs/security.md):
 //   1. fetch metadata: Sec-Fetch-Site, when the browser sends it, must be same-origin;
-//   2. origin: Origin (or, without it, Referer) must be this request's own origin; neither → refused;
+//   2. origin: Origin (or, without it, Referer) must be this request's own origin;
 //   3. body type: only application/x-www-form-urlencoded, multipart/form-data or application/json
 //      (no type or text/plain → refused: those are what a cross-site page can send without a preflight);
 //   4. token on form posts: `_csrf`, an HMAC of a random per-browser cookie (signed double submit), which
 //      views put in every form the Worker renders with csrfField(c). JSON needs no token: a cross-site page
 //      cannot send application/json without a CORS preflight, which this Worker never grants.
+// Issue 6 item 3 (text browsers): Lynx sends neither Origin nor Referer on a POST from a URL with a query string
+// (/login?next=…, /cart?added=…), nor fetch metadata. When all three are absent ("no_signal") the request carries no
+// cross-site signal either way, and a valid token is enough: only a page that could read this browser's token (one
+// of ours) can send it. Without a token — the JSON API, the static pages' tokenless forms — "no_signal" is refused as
+// before. Any signal that names another site (Sec-Fetch-Site other than same-origin, a foreign Origin or Referer)
+// still refuses, token or not.
 import type { Context, MiddlewareHandler } from "hono";
-import { getCookie } from "hono/cookie";
 import { html } from "hono/html";
 import type { HtmlEscapedString } from "hono/utils/html";
 import type { AppEnv } from "../env.ts";
 import { AppError } from "../errors.ts";
+import { COOKIE_NAMES, readCookie as readNamedCookie, setCookieValue } from "./cookies.ts";
 
 export const CSRF_FIELD = "_csrf";
-/** `__Host-`: Secure, Path=/, no Domain — no sibling subdomain and no plain-http page can plant or read it. */
-export const CSRF_COOKIE = "__Host-shiori_csrf";
+/** The production name (middleware/cookies.ts). `__Host-`: Secure, Path=/, no Domain — no sibling subdomain and
+ *  no plain-http page can plant or read it. */
+export const CSRF_COOKIE = COOKIE_NAMES.csrf;
 
 /** The refusal every CSRF check gives; one message whatever failed, so the answer teaches an attacker nothing. */
 export const CSRF_MESSAGE =
@@ -38,25 +45,26 @@ export const TOKENLESS_FORM_POSTS: readonly { method: string; path: string }[] =
 export type CsrfRefusal =
   | "cross_site_fetch" // Sec-Fetch-Site other than same-origin
   | "foreign_origin" // Origin/Referer names another origin (or "null")
-  | "no_origin" // neither Origin nor Referer
+  | "no_origin" // Sec-Fetch-Site: same-origin but neither Origin nor Referer (no browser sends that)
+  | "no_signal" // no fetch metadata, no Origin, no Referer: accepted only with a valid token (text browsers)
   | "bad_content_type" // missing, text/plain, or anything not in ALLOWED_TYPES
   | "bad_token"; // form post without the right _csrf for this browser's cookie
 
-/** Layers 1–3: what the request's headers alone say. Null when they pass. */
+/** Layers 1–3: what the request's headers alone say. Null when they pass; "no_signal" needs a token to pass. */
 export function checkRequestHeaders(method: string, url: string, headers: Headers): CsrfRefusal | null {
   if (!STATE_CHANGING.has(method.toUpperCase())) return null;
   const site = headers.get("sec-fetch-site");
   if (site !== null && site !== "same-origin") return "cross_site_fetch";
   const own = new URL(url).origin;
   const origin = headers.get("origin");
+  const referer = headers.get("referer");
   if (origin !== null) {
     if (origin !== own) return "foreign_origin";
-  } else {
-    const referer = headers.get("referer");
-    if (referer === null) return "no_origin";
+  } else if (referer !== null) {
     if (originOf(referer) !== own) return "foreign_origin";
   }
   if (!ALLOWED_TYPES.has(mediaType(headers.get("content-type")))) return "bad_content_type";
+  if (origin === null && referer === null) return site === null ? "no_signal" : "no_origin";
   return null;
 }
 
@@ -132,7 +140,7 @@ function newCookieValue(): string {
 }
 
 function readCookie(c: Context<AppEnv>): string | undefined {
-  const value = getCookie(c, CSRF_COOKIE);
+  const value = readNamedCookie(c, "csrf");
   return value && COOKIE_VALUE.test(value) ? value : undefined;
 }
 
@@ -190,10 +198,10 @@ export async function rotateCsrfCookie(c: Context<AppEnv>): Promise<void> {
   state.used = true;
 }
 
-function setCookieHeader(value: string): string {
-  // A browser-session cookie. HttpOnly: scripts never need it (the token is in the page or the JSON).
+function setCookieHeader(c: Context<AppEnv>, value: string): string {
+  // A browser-session cookie (no Max-Age). HttpOnly: scripts never need it (the token is in the page or the JSON).
   // SameSite=Strict: not even a top-level navigation from another site carries it.
-  return `${CSRF_COOKIE}=${value}; Path=/; Secure; HttpOnly; SameSite=Strict`;
+  return setCookieValue(c, "csrf", value);
 }
 
 async function tokenMatches(c: Context<AppEnv>, state: CsrfState): Promise<boolean> {
@@ -214,9 +222,16 @@ export function csrfProtection(): MiddlewareHandler<AppEnv> {
     const state = await prepare(c, cookie ?? newCookieValue(), cookie === undefined);
     const { method } = c.req;
     if (STATE_CHANGING.has(method)) {
-      const refusal =
-        checkRequestHeaders(method, c.req.url, c.req.raw.headers) ??
-        (needsToken(method, c.req.path, c.req.header("content-type") ?? null) && !(await tokenMatches(c, state)) ? "bad_token" : null);
+      const contentType = c.req.header("content-type") ?? null;
+      let refusal = checkRequestHeaders(method, c.req.url, c.req.raw.headers);
+      if (refusal === "no_signal") {
+        // Passes on a valid token alone — also on a tokenless path when the form carries one anyway (the cart's
+        // 「元に戻す」 is a Worker-rendered POST /cart from /cart?removed=…). A form without a token (the static
+        // record page's), or JSON, has nothing else to show and stays refused.
+        refusal = FORM_TYPES.has(mediaType(contentType)) && (await tokenMatches(c, state)) ? null : "no_signal";
+      } else if (!refusal && needsToken(method, c.req.path, contentType) && !(await tokenMatches(c, state))) {
+        refusal = "bad_token";
+      }
       if (refusal) throw new AppError("forbidden", CSRF_MESSAGE);
     }
     await next();
@@ -231,6 +246,6 @@ export function csrfProtection(): MiddlewareHandler<AppEnv> {
       res = c.res;
       res.headers.set("Cache-Control", "private, no-store");
     }
-    if (final.fresh) res.headers.append("Set-Cookie", setCookieHeader(final.value));
+    if (final.fresh) res.headers.append("Set-Cookie", setCookieHeader(c, final.value));
   };
 }

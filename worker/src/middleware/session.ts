@@ -7,31 +7,31 @@
 //   requirePatron({ allowTemporary: true })   for 「パスワード変更」 itself
 //   requireStaff(role?)                 401 [staff_login_required] (HTML GET: 303 → /staff/login?next=…);
 //                                       wrong role: 403 [staff_role_required]; 'admin' may do what 'counter' may
-//   sessionCookie(token, expiresAt, now?) / clearSessionCookie()   Set-Cookie values; sessionToken(c) reads it
+//   sessionCookie(c, token, expiresAt, now?) / clearSessionCookie(c)   Set-Cookie values; sessionToken(c) reads it
+//   (name and attributes from middleware/cookies.ts: `__Host-` + Secure in production, plain names locally)
 import type { Context, MiddlewareHandler } from "hono";
-import { getCookie } from "hono/cookie";
 import { createDb } from "../data/db.ts";
 import type { AppEnv } from "../env.ts";
 import { refusal, reason } from "../errors.ts";
 import { loadSession } from "../services/auth.ts";
+import { COOKIE_NAMES, clearCookieValue, cookieNameFor, readCookie, setCookieValue } from "./cookies.ts";
 
-/** `__Host-`: the browser only accepts it Secure, from this host, with Path=/ (no subdomain can plant one). */
-export const SESSION_COOKIE = "__Host-shiori_session";
+/** The production name. `__Host-`: the browser only accepts it Secure, from this host, with Path=/. */
+export const SESSION_COOKIE = COOKIE_NAMES.session;
 
 /** The Set-Cookie value for a new session. `expiresAt` is the session's absolute end (loginPatron's result). */
-export function sessionCookie(token: string, expiresAt: number, now: number = Date.now()): string {
-  const maxAge = Math.max(0, Math.floor((expiresAt - now) / 1000));
-  return `${SESSION_COOKIE}=${token}; Secure; HttpOnly; SameSite=Lax; Path=/; Max-Age=${maxAge}`;
+export function sessionCookie(c: Context, token: string, expiresAt: number, now: number = Date.now()): string {
+  return setCookieValue(c, "session", token, (expiresAt - now) / 1000);
 }
 
 /** The Set-Cookie value that removes the session cookie (logout, or a cookie whose session has ended). */
-export function clearSessionCookie(): string {
-  return `${SESSION_COOKIE}=; Secure; HttpOnly; SameSite=Lax; Path=/; Max-Age=0`;
+export function clearSessionCookie(c: Context): string {
+  return clearCookieValue(c, "session");
 }
 
 /** The raw session token the request came with (for logout, changePassword's currentToken, login rotation). */
 export function sessionToken(c: Context): string | null {
-  return getCookie(c, SESSION_COOKIE) ?? null;
+  return readCookie(c, "session") ?? null;
 }
 
 export const sessionMiddleware: MiddlewareHandler<AppEnv> = async (c, next) => {
@@ -40,8 +40,8 @@ export const sessionMiddleware: MiddlewareHandler<AppEnv> = async (c, next) => {
   c.set("session", session);
   await next();
   // A cookie whose session has ended is removed, unless the route has just set a new one (login).
-  if (token && !session && !(c.res.headers.get("Set-Cookie") ?? "").includes(`${SESSION_COOKIE}=`)) {
-    c.res.headers.append("Set-Cookie", clearSessionCookie());
+  if (token && !session && !c.res.headers.getSetCookie().some((h) => h.startsWith(`${cookieNameFor(c, "session")}=`))) {
+    c.res.headers.append("Set-Cookie", clearSessionCookie(c));
   }
 };
 

@@ -17,6 +17,7 @@ import { CSRF_FIELD, csrfField, csrfToken, rotateCsrfCookie } from "../middlewar
 import { requirePatron, sessionCookie, sessionToken } from "../middleware/session.ts";
 import { ThrottledError, applyPassword, changePassword, loginPatron } from "../services/auth.ts";
 import { accountMain, applyFormMain, applyIntroMain, loginMain, noticeCode, passwordChangeMain } from "../views/account.ts";
+import { restoreCartAtLogin } from "./cart.ts";
 import { asFormError, clientAddress, endSession, formText, page, refusedStatus, retryAfter, safeNext, seeOther } from "./support.ts";
 
 export { safeNext } from "./support.ts";
@@ -63,7 +64,9 @@ accountRoutes.post("/login", async (c) => {
       previousToken: sessionToken(c),
       now: Date.now(),
     });
-    c.header("Set-Cookie", sessionCookie(result.token, result.expiresAt));
+    c.header("Set-Cookie", sessionCookie(c, result.token, result.expiresAt));
+    // Issue 6 item 5: the patron's cart lines come back, merged with what this browser collected.
+    await restoreCartAtLogin(c, result.patron.id);
     // A token copied from a page before the login is useless after it.
     await rotateCsrfCookie(c);
     return seeOther(c, afterLogin(result.patron.temporary, next));
@@ -196,7 +199,8 @@ accountRoutes.post("/api/session", async (c) => {
     if (err instanceof ThrottledError) return c.json(err.toJSON(), 429, { "Retry-After": retryAfter(err)!, "Cache-Control": "no-store" });
     throw err;
   }
-  c.header("Set-Cookie", sessionCookie(result.token, result.expiresAt));
+  c.header("Set-Cookie", sessionCookie(c, result.token, result.expiresAt));
+  await restoreCartAtLogin(c, result.patron.id);
   await rotateCsrfCookie(c);
   c.header("Cache-Control", "no-store");
   return c.json({

@@ -7,7 +7,7 @@ import { createDb } from "../data/db.ts";
 import { SEARCH_PARAMS, cleanSearchParams } from "../domain/search-query.ts";
 import { searchCatalog, type SearchResult } from "../services/search.ts";
 import { renderInShell } from "../views/shell.ts";
-import { cappedNotice, searchRefusedMain, searchResultsMain, searchStartMain, searchTitle, textValue } from "../views/search.ts";
+import { cappedNotice, searchRefusedMain, searchResultsMain, searchStartMain, searchTitle, searchUrl, textValue } from "../views/search.ts";
 
 export const searchRoutes = new Hono<AppEnv>();
 
@@ -31,6 +31,8 @@ function toJson(r: SearchResult) {
     params: r.params,
     hits: r.hits.map((h) => ({ ...h, url: `/catalog/${h.id}/` })),
     facets: r.facets,
+    // Issue 6 §2: `url` narrows the search to the person, or (active) lifts that refinement.
+    authors: r.authors.map((a) => ({ ...a, url: searchUrl(r.params, { person: a.active ? null : String(a.personId), page: null }) })),
   };
 }
 

@@ -52,7 +52,7 @@ staffRoutes.post("/staff/login", async (c) => {
       previousToken: sessionToken(c),
       now: Date.now(),
     });
-    c.header("Set-Cookie", sessionCookie(result.token, result.expiresAt));
+    c.header("Set-Cookie", sessionCookie(c, result.token, result.expiresAt));
     // A token copied from a page before the login is useless after it.
     await rotateCsrfCookie(c);
     return seeOther(c, next);

@@ -6,10 +6,12 @@ import type { AppEnv } from "../env.ts";
 import { AppError } from "../errors.ts";
 import { createDb } from "../data/db.ts";
 import { csrfField, rotateCsrfCookie } from "../middleware/csrf.ts";
+import { clearCookieValue, readCookie } from "../middleware/cookies.ts";
 import { clearSessionCookie, sessionToken } from "../middleware/session.ts";
 import { ThrottledError, logout } from "../services/auth.ts";
+import { isCartKey, keepCartAtLogout } from "../services/cart.ts";
 import { renderInShell } from "../views/shell.ts";
-import { headerLoginHtml, headerSessionHtml } from "../views/account.ts";
+import { headerLoginHtml, headerSessionHtml, headerStaffHtml } from "../views/account.ts";
 import type { FormError } from "../views/forms.ts";
 
 /** Account and staff pages stay out of search engines. (Their Referrer-Policy, same-origin, comes with the security headers.) */
@@ -62,10 +64,12 @@ export function retryAfter(err: unknown): string | undefined {
   return err instanceof ThrottledError ? String(Math.max(1, Math.ceil(err.retryAfterSeconds))) : undefined;
 }
 
-/** The header's session slot as the Worker renders it on its pages: the patron's name, or 「ログイン」. */
+/** The header's session slot as the Worker renders it on its pages: the patron's name and 「ログアウト」, the staff
+ *  member's login and 「職員ログアウト」, or 「ログイン」 (issue 6 item 2: the Worker knows who is asking). */
 function headerSession(c: Context<AppEnv>): string {
   const s = c.get("session");
   if (s?.kind === "patron") return headerSessionHtml({ name: s.name, temporary: s.temporary, csrf: csrfField(c) }).toString();
+  if (s?.kind === "staff") return headerStaffHtml({ login: s.login, role: s.role, csrf: csrfField(c) }).toString();
   return headerLoginHtml().toString();
 }
 
@@ -91,10 +95,21 @@ export function seeOther(c: Context<AppEnv>, location: string): Response {
   return c.redirect(location, 303);
 }
 
-/** 「ログアウト」: the session row is deleted on the server, the cookie cleared, the CSRF cookie rotated. */
+/**
+ * 「ログアウト」: the session row is deleted on the server, the cookie cleared, the CSRF cookie rotated. Issue 6
+ * item 5: a patron's cart lines stay with the patron (they come back at the next login) and the browser's cart is
+ * emptied, so the next person at a shared browser or an OPAC terminal sees and inherits nothing.
+ */
 export async function endSession(c: Context<AppEnv>): Promise<void> {
+  const db = createDb(c.env.DB);
   const token = sessionToken(c);
-  if (token) await logout(createDb(c.env.DB), token, Date.now());
-  c.header("Set-Cookie", clearSessionCookie());
+  const s = c.get("session");
+  if (s?.kind === "patron") {
+    const cart = readCookie(c, "cart");
+    await keepCartAtLogout(db, { cartKey: isCartKey(cart) ? cart : null, patronId: s.patronId });
+  }
+  if (token) await logout(db, token, Date.now());
+  c.header("Set-Cookie", clearSessionCookie(c));
+  if (s?.kind === "patron") c.header("Set-Cookie", clearCookieValue(c, "cart"), { append: true });
   await rotateCsrfCookie(c);
 }

@@ -1,8 +1,20 @@
 // R11, R13: the reservation cart (予約カート). A browser's cart is named by a random key (the cart cookie); no login
 // is needed to collect candidates, and putting a record in the cart places no hold (「予約申込」 comes with holds).
+// Issue 6 item 5: lines added while logged in carry the patron's id; at logout they stay with the patron (the route
+// empties the browser's cart), at the next login they come back, merged with what the browser collected meanwhile.
+// `viewer` is the logged-in patron's id, or null: a cart shows and changes only the viewer's (and anonymous) lines.
 import { AppError, reason } from "../errors.ts";
 import { getAvailability } from "../data/catalog-read.ts";
-import { cartFacts, deleteCartLine, insertCartLine, listCartLines, type CartLine } from "../data/cart.ts";
+import {
+  cartFacts,
+  deleteCartLine,
+  gatherCart,
+  insertCartLine,
+  keepCartWithPatron,
+  listCartLines,
+  recordLabel,
+  type CartLine,
+} from "../data/cart.ts";
 import type { Db } from "../data/db.ts";
 import { decideCartAdd, type CartAddReason } from "../domain/cart.ts";
 import { decideHoldable } from "../domain/holdability.ts";
@@ -34,30 +46,59 @@ function refuseAdd(reasons: readonly CartAddReason[]): AppError {
 
 /**
  * 「予約カートに入れる」: R11 decides whether the record may go in, R13's limit whether there is room. Adding a record
- * already in the cart changes nothing and succeeds. Unknown record → not_found; refusals carry every reason.
+ * already in the cart changes nothing and succeeds (`added: false`: the page says it was there). Unknown record →
+ * not_found; refusals carry every reason. `cartKey` is the browser's key (null: none yet); the answer names the key
+ * the line is in — a new one when there was none, or when the browser's cart holds another patron's lines (a
+ * shared browser whose patron did not log out: the next person never adds to, or sees, that cart).
  */
 export async function addToCart(
   db: Db,
-  input: { cartKey: string; recordId: number; patronId: number | null; now: number },
-): Promise<{ added: boolean }> {
+  input: { cartKey: string | null; recordId: number; patronId: number | null; now: number },
+): Promise<{ added: boolean; cartKey: string }> {
   const availability = await getAvailability(db, input.recordId);
   if (!availability) throw new AppError("not_found", MESSAGES.record_not_found);
-  const facts = await cartFacts(db, input.cartKey, input.recordId);
+  let cartKey = input.cartKey ?? newCartKey();
+  let facts = await cartFacts(db, cartKey, input.recordId, input.patronId);
+  if (facts.othersLines) {
+    cartKey = newCartKey();
+    facts = { linesInCart: 0, alreadyInCart: false, othersLines: false };
+  }
   const decision = decideCartAdd({ holdable: decideHoldable(availability), ...facts });
   if (!decision.ok) throw refuseAdd(decision.reasons);
-  if (decision.alreadyInCart) return { added: false };
-  if (await insertCartLine(db, { ...input, limit: CART_LIMIT })) return { added: true };
+  if (decision.alreadyInCart) return { added: false, cartKey };
+  const line = { cartKey, recordId: input.recordId, patronId: input.patronId, now: input.now, limit: CART_LIMIT };
+  if (await insertCartLine(db, line)) return { added: true, cartKey };
   // Nothing written: another request of this cart put the same record in meanwhile (fine), or filled the cart.
-  const after = await cartFacts(db, input.cartKey, input.recordId);
-  if (after.alreadyInCart) return { added: false };
+  const after = await cartFacts(db, cartKey, input.recordId, input.patronId);
+  if (after.alreadyInCart) return { added: false, cartKey };
   throw refuseAdd(["cart_full"]);
 }
 
-export async function listCart(db: Db, cartKey: string | null): Promise<CartLine[]> {
-  return cartKey ? listCartLines(db, cartKey) : [];
+export async function listCart(db: Db, cartKey: string | null, viewer: number | null): Promise<CartLine[]> {
+  return cartKey ? listCartLines(db, cartKey, viewer) : [];
 }
 
 /** 「解除」: removes the record from this cart only. Removing a line that is not there (a second press) changes nothing. */
-export async function removeFromCart(db: Db, input: { cartKey: string | null; recordId: number }): Promise<boolean> {
-  return input.cartKey ? deleteCartLine(db, input.cartKey, input.recordId) : false;
+export async function removeFromCart(db: Db, input: { cartKey: string | null; recordId: number; viewer: number | null }): Promise<boolean> {
+  return input.cartKey ? deleteCartLine(db, input.cartKey, input.recordId, input.viewer) : false;
+}
+
+/**
+ * At login: the patron's lines from earlier carts and this browser's anonymous lines, in one new cart (a new key:
+ * whoever knew the old one learns nothing of the patron's), one line per record, CART_LIMIT kept.
+ */
+export async function gatherCartAtLogin(db: Db, input: { cartKey: string | null; patronId: number }): Promise<{ cartKey: string; lines: number }> {
+  const newKey = newCartKey();
+  const lines = await gatherCart(db, { oldKey: input.cartKey, newKey, patronId: input.patronId, limit: CART_LIMIT });
+  return { cartKey: newKey, lines };
+}
+
+/** At logout: the browser's lines stay with the patron (the route then clears the browser's cart cookie). */
+export async function keepCartAtLogout(db: Db, input: { cartKey: string | null; patronId: number }): Promise<void> {
+  if (input.cartKey) await keepCartWithPatron(db, input.cartKey, input.patronId);
+}
+
+/** The title (and volume) of a record the cart page names after a removal; null for an unknown record. */
+export function cartRecordLabel(db: Db, recordId: number): Promise<{ title: string; volumeLabel: string | null } | null> {
+  return recordLabel(db, recordId);
 }

@@ -1,6 +1,6 @@
 // R10: 「検索」 — the input becomes a plan (every reason for a refusal collected), the plan runs on D1, its work
 // bounded (issue 2): past SEARCH_BOUNDS the patron gets the best candidates and a hint to add a word.
-import { findRecords, type SearchBounds, type SearchFacets, type SearchHit } from "../data/search.ts";
+import { findRecords, type AuthorRefinement, type SearchBounds, type SearchFacets, type SearchHit } from "../data/search.ts";
 import type { Db } from "../data/db.ts";
 import { SEARCH_BOUNDS } from "../domain/policy.ts";
 import { planSearch, type SearchParams, type SearchSort } from "../domain/search-query.ts";
@@ -21,6 +21,8 @@ export interface SearchResult {
   pageCount: number;
   hits: SearchHit[];
   facets: SearchFacets;
+  /** Issue 6 §2: the people the words name (「著者：芥川 竜之介（N件）」), or the one the search is narrowed to. */
+  authors: AuthorRefinement[];
 }
 
 /** Searches the catalogue. Throws a bad_request AppError carrying every reason when the input is refused.
@@ -43,5 +45,6 @@ export async function searchCatalog(db: Db, input: Readonly<Record<string, unkno
     pageCount: Math.ceil(found.considered / plan.pageSize),
     hits: found.hits,
     facets: found.facets,
+    authors: found.authors,
   };
 }

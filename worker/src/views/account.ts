@@ -44,7 +44,7 @@ export interface LoginView {
 export function loginMain(v: LoginView): Html {
   return h`<h1>ログイン</h1>
 ${notice(v.notice)}
-<p>「図書館カード番号」と「パスワード」を入力して「ログイン」を押してください。予約・貸出状況の確認・パスワード変更などはログインしてから利用できます。</p>
+<p>「図書館カード番号」と「パスワード」を入力して「ログイン」を押してください。「利用者情報メンテナンス」（パスワード変更など）はログインしてから利用できます。</p>
 ${errorBox("login-errors", v.error)}
 <form id="login-form" class="account-form" method="post" action="/login" data-login-form>
 ${v.csrf}
@@ -117,7 +117,8 @@ ${
 ${errorBox("password-errors", v.error)}
 <form class="account-form" method="post" action="/account/password">
 ${v.csrf}
-<input hidden autocomplete="username" value="${v.cardNumber}">
+<p class="field"><label for="password-card">図書館カード番号</label>
+<input id="password-card" type="text" readonly autocomplete="username" value="${v.cardNumber}"></p>
 ${field(
   { id: "password-current", name: "current", label: v.temporary ? "現在のパスワード（仮パスワード）" : "現在のパスワード", type: "password", autocomplete: "current-password" },
   "password-errors",
@@ -218,13 +219,22 @@ ${field(
 <p><a href="/password/apply">パスワード発行・申請へ戻る</a></p>`;
 }
 
-/** The header's session part when the Worker knows the patron: the name and 「ログアウト」 (a no-JS form). */
+/** The header's session slot when the Worker knows the patron: the name and 「ログアウト」 (a no-JS form). The menu is
+ *  the header's 「利用者情報メンテナンス」 link, on every page. */
 export function headerSessionHtml(v: { name: string; temporary: boolean; csrf: Html }): Html {
-  return h`<div class="session"><a class="session-name" href="${v.temporary ? "/account/password" : "/account"}">${v.name} さん</a>
+  return h`<div class="session"><span class="session-name">${v.name} さん</span>
 <form class="logout" method="post" action="/logout">${v.csrf}<button type="submit">ログアウト</button></form></div>`;
 }
 
-/** The header's session part when nobody is logged in. */
+const STAFF_ROLE_LABEL = { counter: "窓口", admin: "管理者" } as const;
+
+/** Issue 6 item 2: a logged-in staff member's header says who they are, and offers the staff logout. */
+export function headerStaffHtml(v: { login: string; role: "counter" | "admin"; csrf: Html }): Html {
+  return h`<div class="session"><a class="session-name" href="/staff/">職員 ${v.login}（${STAFF_ROLE_LABEL[v.role]}）</a>
+<form class="logout" method="post" action="/staff/logout">${v.csrf}<button type="submit">職員ログアウト</button></form></div>`;
+}
+
+/** The header's session slot when nobody is logged in (the Worker knows: it may offer 「ログイン」). */
 export function headerLoginHtml(): Html {
   return h`<a href="/login">ログイン</a>`;
 }

@@ -193,7 +193,7 @@ export function recordMain(page: RecordPage, opts: RecordMainOptions = {}): Html
         v.id === r.id
           ? h`<li><span aria-current="page">${v.volumeLabel ?? v.title}</span></li>`
           : h`<li><a href="/catalog/${v.id}/">${v.volumeLabel ?? v.title}</a></li>`,
-      )}</ol><p class="hint">シリーズを順番に受け取るには、各巻を予約カートに入れてから「順番予約」をお申し込みください（<a href="/guide/ordered-holds/">順番予約について</a>）。</p></section>`
+      )}</ol></section>`
     : "";
   return h`<article class="record"><h1>${title}${volume}</h1>${
     r.subtitle ? h`<p class="subtitle">${withReading(r.subtitle, r.subtitleReading)}</p>` : ""

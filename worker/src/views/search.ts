@@ -229,6 +229,21 @@ ${page < pageCount ? h`<li><a href="${link(page + 1)}" rel="next">次のペー�
 </ul></nav>`;
 }
 
+/**
+ * Issue 6 §2 (the search helper's block): the people the words name, each a plain link narrowing the search to the
+ * works they wrote (「著者：芥川 竜之介（N件）」); once narrowed, the person with a link that lifts it.
+ */
+function authorRefinement(result: SearchResult): Html | string {
+  if (result.authors.length === 0) return "";
+  const items = result.authors.map((a) => {
+    const label = `著者：${a.name}（${count(a.count)}件${a.countExact ? "" : "以上"}）`;
+    if (!a.active) return h`<a href="${searchUrl(result.params, { person: String(a.personId), page: null })}">${label}</a>`;
+    const clear = `著者：${a.name}`;
+    return h`${clear} で絞り込み中 <a href="${searchUrl(result.params, { person: null, page: null })}" aria-label="${clear} の絞り込みを解除">解除</a>`;
+  });
+  return h`<p class="author-refinement">${items.map((item, i) => h`${i ? " ／ " : ""}${item}`)}</p>`;
+}
+
 /** The results page: heading, form, count (announced), sort, list, facets, paging; or the no-results note. */
 export function searchResultsMain(result: SearchResult): Html {
   const title = searchTitle(result.params);
@@ -245,6 +260,7 @@ export function searchResultsMain(result: SearchResult): Html {
   return h`<h1>${title}</h1>
 ${searchForm(result.params)}
 <p class="result-count" role="status">${summary}${notice ? h`<br><span class="result-capped">${notice}</span>` : ""}</p>
+${authorRefinement(result)}
 ${result.total === 0
     ? h`<div class="no-results"><p>次のことをお試しください。</p><ul>
 <li>語を減らす、別の言葉や読み（ひらがな・カタカナ）で探す</li>
