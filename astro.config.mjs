@@ -2,6 +2,7 @@
 import { defineConfig } from "astro/config";
 import solid from "@astrojs/solid-js";
 import { cspConfig, securityHeadersIntegration } from "./site/integrations/security-headers.ts";
+import { SITE_ORIGIN } from "./site/src/lib/config.ts";
 
 export default defineConfig({
   root: ".",
@@ -9,7 +10,8 @@ export default defineConfig({
   publicDir: "./site/public",
   outDir: "./site/dist",
   cacheDir: "./site/.astro",
-  site: process.env.SITE_ORIGIN ?? "http://localhost:8787",
+  // Issue 6 item 1: SITE_ORIGIN from the environment (npm start / npm test: the local server's), else wrangler.toml.
+  site: SITE_ORIGIN,
   output: "static",
   trailingSlash: "always",
   // Pages render while the next chunk of records is read from D1 (measured: 20 s vs 27–33 s for 12k pages).

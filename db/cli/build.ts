@@ -4,7 +4,7 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { DEMO_CATALOG_FILES, ROOT, STATE_DIR } from "./paths.ts";
+import { DEMO_CATALOG_FILES, ROOT, STATE_DIR, buildOrigin } from "./paths.ts";
 import { openLocalPlatform } from "./platform.ts";
 import { log, runTool } from "./run.ts";
 import { seedLocal } from "./seed.ts";
@@ -47,14 +47,35 @@ export async function importDemoCatalog(force = false): Promise<void> {
   }
 }
 
-export async function buildAll(): Promise<void> {
+const SITE_BUILD_FILE = path.join(STATE_DIR, "shiori-site-build.json");
+
+/** What the last site build was made for (its origin), or null. */
+export function lastSiteBuild(): { origin: string | null } | null {
+  try {
+    return JSON.parse(readFileSync(SITE_BUILD_FILE, "utf8"));
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * `origin`: what the pages name as their own (canonical, JSON-LD, sitemaps, robots.txt); by default
+ * buildOrigin() — SITE_ORIGIN, or http://localhost:$PORT. The site is rendered on every call: the origin is in
+ * every page, so a build for another port is never "unchanged" (only the catalogue import is skipped, and
+ * only when its own inputs are unchanged: importFingerprint). The origin used is recorded in
+ * .wrangler/state/shiori-site-build.json.
+ */
+export async function buildAll(opts: { origin?: string } = {}): Promise<void> {
   const t0 = Date.now();
+  const origin = opts.origin ?? buildOrigin();
   log("applying migrations to the local D1");
   runTool("wrangler", ["d1", "migrations", "apply", "DB", "--local"], { CI: "true" });
   await seedLocal();
   await importDemoCatalog(process.env.SHIORI_FORCE_IMPORT === "1");
-  log("building the site (Astro, pre-rendered from the local D1)");
-  runTool("astro", ["build", "--silent"], { ASTRO_TELEMETRY_DISABLED: "1" });
+  log(`building the site (Astro, pre-rendered from the local D1) for ${origin ?? "wrangler.toml's SITE_ORIGIN"}`);
+  runTool("astro", ["build", "--silent"], { ASTRO_TELEMETRY_DISABLED: "1", ...(origin ? { SITE_ORIGIN: origin } : {}) });
+  mkdirSync(STATE_DIR, { recursive: true });
+  writeFileSync(SITE_BUILD_FILE, JSON.stringify({ origin: origin ?? null, at: new Date().toISOString() }));
   log(`build finished in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 }
 

@@ -26,3 +26,23 @@ export const STATE_DIR = path.join(ROOT, ".wrangler/state");
 export const DEV_VARS = path.join(ROOT, ".dev.vars");
 export const SITE_DIST = path.join(ROOT, "site/dist");
 export const BIN = path.join(ROOT, "node_modules/.bin");
+
+/** Issue 6 item 1 ("any port"): the origin a local server on this port is reached at. */
+export function localOrigin(port: string | number): string {
+  return `http://localhost:${port}`;
+}
+
+/**
+ * The origin the site build writes into canonical URLs, JSON-LD, sitemaps and robots.txt: SITE_ORIGIN when set
+ * (production: the public origin), else the local server's for PORT, else undefined (wrangler.toml's [vars]).
+ */
+export function buildOrigin(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (env.SITE_ORIGIN) return env.SITE_ORIGIN.replace(/\/+$/, "");
+  if (env.PORT) return localOrigin(env.PORT);
+  return undefined;
+}
+
+/** `wrangler dev` on this port, naming this origin to the Worker (SITE_ORIGIN overrides wrangler.toml's [vars]). */
+export function devServerArgs(port: string | number, origin: string): string[] {
+  return ["dev", "--port", String(port), "--ip", "127.0.0.1", "--var", `SITE_ORIGIN:${origin}`];
+}

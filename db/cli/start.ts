@@ -3,13 +3,20 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { buildAll } from "./build.ts";
-import { BIN, ROOT } from "./paths.ts";
+import { BIN, ROOT, devServerArgs, localOrigin } from "./paths.ts";
 import { log } from "./run.ts";
 import { readDemoFixture } from "./seed.ts";
 
 const port = process.env.PORT ?? "8787";
+if (!/^\d{1,5}$/.test(port) || Number(port) < 1 || Number(port) > 65535) {
+  process.stderr.write(`PORT must be a port number (1–65535), not ${JSON.stringify(port)}\n`);
+  process.exit(1);
+}
+// Issue 6 item 1: the pages and the Worker name the origin actually served (canonical URLs, JSON-LD, sitemaps,
+// robots.txt, mails), not wrangler.toml's; SITE_ORIGIN overrides it (e.g. behind a proxy).
+const origin = process.env.SITE_ORIGIN?.replace(/\/+$/, "") || localOrigin(port);
 
-await buildAll();
+await buildAll({ origin });
 
 /** Pads to a terminal width: full-width characters take two columns. */
 function padColumns(text: string, width: number): string {
@@ -21,7 +28,7 @@ const fixture = readDemoFixture();
 const lines = [
   "",
   `栞 Shiori — ${fixture.library.name}`,
-  `  http://localhost:${port}`,
+  `  ${origin}`,
   "",
   "Demo patrons (図書館カード番号 / パスワード):",
   ...fixture.patrons.map((p) => {
@@ -33,9 +40,10 @@ const lines = [
   "",
 ];
 process.stdout.write(lines.join("\n") + "\n");
-log(`serving on http://localhost:${port} (Ctrl+C to stop)`);
+log(`serving on ${origin} (Ctrl+C to stop)`);
 
-const child = spawn(path.join(BIN, "wrangler"), ["dev", "--port", port, "--ip", "127.0.0.1", "--test-scheduled", "--show-interactive-dev-session=false"], {
+const wranglerArgs = [...devServerArgs(port, origin), "--test-scheduled", "--show-interactive-dev-session=false"];
+const child = spawn(path.join(BIN, "wrangler"), wranglerArgs, {
   cwd: ROOT,
   stdio: "inherit",
   env: { ...process.env, PATH: `${BIN}${path.delimiter}${process.env.PATH ?? ""}`, WRANGLER_SEND_METRICS: "false" },

@@ -19,6 +19,7 @@ import type { AstroIntegration } from "astro";
 import { generateHydrationScript } from "solid-js/web";
 import {
   CSP_MANIFEST_PATH,
+  NOINDEX,
   contentSecurityPolicy,
   securityHeaderList,
   type CspHashes,
@@ -137,13 +138,24 @@ export async function collectHashes(distDir: string): Promise<CspHashes & { page
   return { script: [...script.keys()].sort(), style: [...style.keys()].sort(), pages: files.length };
 }
 
-/** The _headers file: every security header on every static response. */
+/** Issue 6 item 4: the media type of the OpenSearch description (Workers assets would say application/xml). */
+export const OPENSEARCH_TYPE = "application/opensearchdescription+xml; charset=utf-8";
+
+/** The _headers file: every security header on every static response, and a few per-path ones. */
 export function headersFile(hashes: CspHashes): string {
   const lines = [
     "# Written by site/integrations/security-headers.ts after each build (issue 3 item 10); do not edit.",
     "# The Worker sets the same headers on its own responses (worker/src/middleware/security-headers.ts).",
     "/*",
     ...securityHeaderList(hashes).map(([name, value]) => `  ${name}: ${value}`),
+    // Issue 6 item 6: static files answer GET and HEAD only; the platform's 405 for any other method carries
+    // this too (Workers assets add these headers to every response they give, errors included).
+    "  Allow: GET, HEAD",
+    "/opensearch.xml",
+    `  Content-Type: ${OPENSEARCH_TYPE}`,
+    // The page shells the Worker fills (/_shell/, /_shell/login/) are never pages of their own.
+    "/_shell/*",
+    `  X-Robots-Tag: ${NOINDEX}`,
   ];
   const long = lines.find((l) => l.length > HEADERS_LINE_LIMIT);
   if (long) throw new Error(`_headers line over ${HEADERS_LINE_LIMIT} characters: ${long.slice(0, 80)}…`);

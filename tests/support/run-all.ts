@@ -3,7 +3,7 @@
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { buildAll } from "../../db/cli/build.ts";
-import { BIN, ROOT } from "../../db/cli/paths.ts";
+import { BIN, ROOT, localOrigin } from "../../db/cli/paths.ts";
 import { findChromium } from "./chromium.ts";
 import { runE2e } from "./run-e2e.ts";
 
@@ -15,7 +15,8 @@ if (!findChromium()) {
   process.exit(1);
 }
 
-await buildAll();
+// The pages name the origin the browser tests serve them at (runE2e's port), as `npm start` does for PORT.
+await buildAll({ origin: localOrigin(process.env.E2E_PORT ?? 8799) });
 
 const unit = spawnSync(path.join(BIN, "vitest"), ["run", "--config", "tests/vitest.config.ts"], {
   cwd: ROOT,

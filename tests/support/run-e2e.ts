@@ -4,7 +4,8 @@ import { spawnSync } from "node:child_process";
 import { readdirSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { ROOT } from "../../db/cli/paths.ts";
+import { ROOT, localOrigin } from "../../db/cli/paths.ts";
+import { buildAll, lastSiteBuild } from "../../db/cli/build.ts";
 import { findChromium } from "./chromium.ts";
 import { startDevServer } from "./server.ts";
 
@@ -17,7 +18,15 @@ export async function runE2e(): Promise<number> {
     );
     return 1;
   }
-  const server = await startDevServer(Number(process.env.E2E_PORT ?? 8799));
+  const port = Number(process.env.E2E_PORT ?? 8799);
+  // Issue 6 item 1: the pages must name the origin they are served at (tests/e2e/origin.test.ts); a site built
+  // for another port (a plain `npm run build`, or another E2E_PORT) is built again for this one first.
+  const origin = localOrigin(port);
+  if (lastSiteBuild()?.origin !== origin) {
+    process.stdout.write(`[shiori] the site was built for ${lastSiteBuild()?.origin ?? "wrangler.toml's SITE_ORIGIN"}; building it for ${origin}\n`);
+    await buildAll({ origin });
+  }
+  const server = await startDevServer(port);
   try {
     const dir = path.join(ROOT, "tests/e2e");
     const files = readdirSync(dir).filter((f) => f.endsWith(".test.ts")).map((f) => path.join(dir, f));

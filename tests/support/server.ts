@@ -1,7 +1,7 @@
 // Starts `wrangler dev` on a free port for the browser tests and the benchmarks, and stops it.
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
-import { BIN, ROOT } from "../../db/cli/paths.ts";
+import { BIN, ROOT, devServerArgs, localOrigin } from "../../db/cli/paths.ts";
 
 export interface DevServer {
   url: string;
@@ -11,7 +11,8 @@ export interface DevServer {
 export async function startDevServer(port: number, extraArgs: string[] = []): Promise<DevServer> {
   const child: ChildProcess = spawn(
     path.join(BIN, "wrangler"),
-    ["dev", "--port", String(port), "--ip", "127.0.0.1", "--show-interactive-dev-session=false", "--log-level", "warn", ...extraArgs],
+    // Issue 6 item 1: the Worker names the origin it is served at (the site build is made for the same one).
+    [...devServerArgs(port, localOrigin(port)), "--show-interactive-dev-session=false", "--log-level", "warn", ...extraArgs],
     {
       cwd: ROOT,
       stdio: ["ignore", "pipe", "pipe"],

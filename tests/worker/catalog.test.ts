@@ -146,6 +146,16 @@ describe("R10 record page rendered by the Worker (past the static cap)", () => {
     );
   });
 
+  it("Issue 6 item 4: a volume's JSON-LD: isPartOf with the series' URL, position for the order, no volumeNumber for 「第一部下」", async () => {
+    const origin = (env as unknown as { SITE_ORIGIN: string }).SITE_ORIGIN;
+    const body = await (await get(`/catalog/${ids.vol2}/`)).text();
+    const ld = JSON.parse(/<script type="application\/ld\+json">(.*?)<\/script>/s.exec(body)![1]!);
+    expect(ld["@type"]).toBe("Book");
+    expect(ld.isPartOf).toEqual({ "@type": "BookSeries", "@id": `${origin}/catalog/${ids.vol1}/#series`, url: `${origin}/catalog/${ids.vol1}/#series`, name: "夜明け前" });
+    expect(ld.position).toBe(2);
+    expect(ld.volumeNumber).toBeUndefined();
+  });
+
   it("names the volume once when the subtitle already says it", async () => {
     const body = await (await get(`/catalog/${ids.vol1}/`)).text();
     expect(body).toContain("<title>夜明け前 : 第一部上 | ");

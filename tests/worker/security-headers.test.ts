@@ -5,7 +5,14 @@ import { SELF, env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createDb } from "../../worker/src/data/db.ts";
 import { branches, items, records } from "../../db/schema/index.ts";
-import { CSP_MANIFEST_PATH, contentSecurityPolicy, parseCspManifest, type CspHashes } from "../../worker/src/middleware/security-policy.ts";
+import {
+  CSP_MANIFEST_PATH,
+  REFERRER_POLICY,
+  REFERRER_POLICY_PRIVATE,
+  contentSecurityPolicy,
+  parseCspManifest,
+  type CspHashes,
+} from "../../worker/src/middleware/security-policy.ts";
 import { REQUIRED_SECURITY_HEADERS } from "../support/security-headers.ts";
 
 const BASE = "https://shiori.test";
@@ -241,5 +248,17 @@ describe("issue 3 item 10: headers on static pages (site/dist/_headers)", () => 
     expect(res.status).toBe(200);
     expect(res.headers.get("x-content-type-options")).toBe("nosniff");
     expect(res.headers.get("content-security-policy")).toBe(expectedCsp);
+  });
+});
+
+describe("Issue 6 item 6: docs/security.md says what the code sends", () => {
+  it("names the private pages' Referrer-Policy as sent (same-origin), and never claims no-referrer for them", async () => {
+    const doc = (await import("../../docs/security.md?raw")).default as string;
+    const row = doc.split("\n").find((l) => l.startsWith("| `Referrer-Policy` |"))!;
+    expect(row).toContain(`\`${REFERRER_POLICY}\``);
+    expect(row).toContain(`\`${REFERRER_POLICY_PRIVATE}\` on \`/login\``);
+    expect(row).not.toMatch(/`no-referrer` on/);
+    const res = await get("/login");
+    expect(res.headers.get("referrer-policy")).toBe(REFERRER_POLICY_PRIVATE);
   });
 });

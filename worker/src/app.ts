@@ -1,12 +1,13 @@
 // Builds the Hono app: error handler, middleware, route groups.
-import { Hono } from "hono";
+import { Hono, type Context } from "hono";
 import { html } from "hono/html";
 import type { AppEnv } from "./env.ts";
 import { AppError } from "./errors.ts";
 import { MESSAGES } from "./domain/messages.ts";
 import { renderInShell } from "./views/shell.ts";
 import { securityHeaders } from "./middleware/security-headers.ts";
-import { csrfProtection } from "./middleware/csrf.ts";
+import { checkRequestHeaders, csrfProtection } from "./middleware/csrf.ts";
+import { bodyGuard } from "./middleware/body-guard.ts";
 import { searchRoutes } from "./routes/search.ts";
 import { catalogRoutes } from "./routes/catalog.ts";
 import { accountRoutes } from "./routes/account.ts";
@@ -18,12 +19,55 @@ function wantsHtml(path: string, accept: string | undefined): boolean {
   return !path.startsWith("/api/") && (accept ?? "").includes("text/html");
 }
 
+/** A Hono route path as a regular expression (`:name` one segment, `*` anything). */
+function routePattern(path: string): RegExp {
+  const source = path
+    .split(/(:[A-Za-z0-9_]+(?:\{[^}]*\})?|\*)/)
+    .map((part) => (part === "*" ? ".*" : part.startsWith(":") ? "[^/]+" : part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")))
+    .join("");
+  return new RegExp(`^${source}$`);
+}
+
+/** The methods some route answers at this path (GET brings HEAD, as Hono does), in a stable order. */
+export function allowedMethods(routes: { method: string; pattern: RegExp }[], path: string): string[] {
+  const methods = new Set(routes.filter((r) => r.pattern.test(path)).map((r) => r.method));
+  if (methods.has("GET")) methods.add("HEAD");
+  return ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"].filter((m) => methods.has(m));
+}
+
+async function methodNotAllowed(c: Context<AppEnv>, allow: string[]): Promise<Response> {
+  if (wantsHtml(c.req.path, c.req.header("accept"))) {
+    const res = await renderInShell(c.env, {
+      title: "この操作はできません",
+      status: 405,
+      main: html`<h1>この操作はできません</h1><p>${MESSAGES.method_not_allowed}</p><p><a href="/">トップページへ</a></p>`.toString(),
+    });
+    res.headers.set("Allow", allow.join(", "));
+    return res;
+  }
+  c.header("Allow", allow.join(", "));
+  return c.json(new AppError("method_not_allowed", MESSAGES.method_not_allowed).toJSON(), 405);
+}
+
 export function buildApp() {
   const app = new Hono<AppEnv>();
 
   // Security baseline (docs/security.md): headers on every response, errors included; then CSRF checks on
   // every state-changing request, before any route can see it.
   app.use(securityHeaders());
+  // Issue 6 item 6: a path the Worker serves, asked with a method it does not answer there, is 405 with Allow
+  // and a page. A request the CSRF layer refuses by its headers alone (cross-site, no Origin, no form or JSON
+  // body) still gets that 403 first, before anything about routing is revealed.
+  let routeTable: { method: string; pattern: RegExp }[] | undefined;
+  app.use(async (c, next) => {
+    if (checkRequestHeaders(c.req.method, c.req.url, c.req.raw.headers) !== null) return next();
+    routeTable ??= app.routes.filter((r) => r.method !== "ALL").map((r) => ({ method: r.method, pattern: routePattern(r.path) }));
+    const allow = allowedMethods(routeTable, c.req.path);
+    if (allow.length && !allow.includes(c.req.method)) return methodNotAllowed(c, allow);
+    await next();
+  });
+  // Issue 6 item 6: an unreadable form body is a 400 page, before anything reads it (the CSRF token check included).
+  app.use(bodyGuard());
   app.use(csrfProtection());
 
   app.use(sessionMiddleware);

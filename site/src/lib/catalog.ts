@@ -1,9 +1,11 @@
-// Build-time access to the local D1 (wrangler's getPlatformProxy) for the record pages and the sitemaps.
+// Build-time access to the local D1 for the record pages and the sitemaps: the SQLite file itself, read without a
+// socket (db/cli/platform.ts openCatalogReader; issue 6 item 1), or, for the production D1, the platform proxy
+// with every read retried on a transient network error.
 // The build renders up to ~100k pages, so per-page work is a Map lookup: pages are loaded in chunks of
 // consecutive ids (one D1 batch each, read by id range), the next chunk is fetched while the current one
 // renders, and used chunks are dropped so memory stays flat.
-import { openLocalPlatform, type LocalPlatform } from "../../../db/cli/platform.ts";
-import { getRecordPages, listRecordIds, type RecordPage } from "../../../worker/src/data/catalog-read.ts";
+import { openCatalogReader, withRetry, type LocalPlatform } from "../../../db/cli/platform.ts";
+import { getRecordPages, listRecordStamps, type RecordPage } from "../../../worker/src/data/catalog-read.ts";
 import { MAX_STATIC_RECORD_PAGES } from "./config.ts";
 
 const CHUNK = 1000;
@@ -13,7 +15,7 @@ let disposeTimer: ReturnType<typeof setTimeout> | undefined;
 
 /** The local D1, opened once per build and closed shortly after the last use (so `astro build` can exit). */
 async function db() {
-  platform ??= openLocalPlatform();
+  platform ??= openCatalogReader();
   const p = await platform;
   if (disposeTimer) clearTimeout(disposeTimer);
   disposeTimer = setTimeout(() => {
@@ -25,18 +27,33 @@ async function db() {
   return p.db;
 }
 
+export interface RecordStamp {
+  id: number;
+  /** records.updated_at (ms since the epoch): moves only when the import changed the record. */
+  updatedAt: number;
+}
+
+let allStamps: Promise<RecordStamp[]> | undefined;
+
+/** Every record with its last change, ascending by id (for the sitemaps: records past the static cap too). */
+export function allRecordStamps(): Promise<RecordStamp[]> {
+  allStamps ??= (async () => {
+    const out: RecordStamp[] = [];
+    for (;;) {
+      const afterId = out.at(-1)?.id ?? 0;
+      const page = await withRetry(async () => listRecordStamps(await db(), { afterId, limit: 20_000 }));
+      out.push(...page);
+      if (page.length < 20_000) return out;
+    }
+  })();
+  return allStamps;
+}
+
 let allIds: Promise<number[]> | undefined;
 
 /** Every record id, ascending (for the sitemaps: records past the static cap are served by the Worker). */
 export function allRecordIds(): Promise<number[]> {
-  allIds ??= (async () => {
-    const ids: number[] = [];
-    for (;;) {
-      const page = await listRecordIds(await db(), { afterId: ids.at(-1) ?? 0, limit: 20_000 });
-      ids.push(...page);
-      if (page.length < 20_000) return ids;
-    }
-  })();
+  allIds ??= allRecordStamps().then((stamps) => stamps.map((s) => s.id));
   return allIds;
 }
 
@@ -53,7 +70,7 @@ function loadChunk(ids: number[], k: number): Promise<Map<number, RecordPage>> {
   let c = chunks.get(k);
   if (!c) {
     const part = ids.slice(k * CHUNK, (k + 1) * CHUNK);
-    c = (async () => new Map((await getRecordPages(await db(), part)).map((p) => [p.record.id, p])))();
+    c = withRetry(async () => new Map((await getRecordPages(await db(), part)).map((p) => [p.record.id, p])));
     chunks.set(k, c);
   }
   return c;

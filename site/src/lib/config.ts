@@ -23,6 +23,9 @@ export const LIBRARY_NAME = setting("LIBRARY_NAME", "北九州市立図書館");
 /** R44: the sender and domain patrons must allow in their mail filters. */
 export const MAIL_FROM = setting("MAIL_FROM", "web_master@toshokan.example.jp");
 export const MAIL_DOMAIN = setting("MAIL_DOMAIN", "toshokan.example.jp");
+/** Issue 6 item 1: the origin the pages name (astro.config.mjs `site`). `npm start` and `npm test` set
+ *  SITE_ORIGIN to the local server's (http://localhost:$PORT); otherwise wrangler.toml's, the production one. */
+export const SITE_ORIGIN = setting("SITE_ORIGIN", "http://localhost:8787").replace(/\/+$/, "");
 
 /**
  * Workers static assets allow 100,000 files per version. Record pages past this many (lowest ids first) are
@@ -38,5 +41,5 @@ export const SITEMAP_URLS_PER_FILE = 50_000;
 
 /** The site's origin without a trailing slash (astro `site`, from SITE_ORIGIN). */
 export function originOf(site: URL | undefined): string {
-  return (site?.href ?? "http://localhost:8787/").replace(/\/+$/, "");
+  return (site?.href ?? SITE_ORIGIN).replace(/\/+$/, "");
 }

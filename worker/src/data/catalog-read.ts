@@ -233,6 +233,16 @@ export async function listRecordIds(db: Db, opts: { afterId?: number; limit: num
   return rows.map((r) => r.id);
 }
 
+/** Ids with their last change (records.updated_at, ms), ascending by id: the sitemaps' <lastmod> (issue 6 item 4). */
+export async function listRecordStamps(db: Db, opts: { afterId?: number; limit: number }): Promise<{ id: number; updatedAt: number }[]> {
+  return db
+    .select({ id: records.id, updatedAt: records.updatedAt })
+    .from(records)
+    .where(gt(records.id, opts.afterId ?? 0))
+    .orderBy(asc(records.id))
+    .limit(opts.limit);
+}
+
 /** Live copies of one record with their branches, and every branch (for the R11 decision). Null if unknown. */
 export async function getAvailability(db: Db, id: number): Promise<Availability | null> {
   if (!isSafeId(id)) return null;

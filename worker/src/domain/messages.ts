@@ -57,6 +57,7 @@ export const MESSAGES = {
   not_found: "お探しのページは見つかりませんでした。",
   record_not_found: "この書誌は見つかりませんでした。",
   bad_request: "入力内容を確認してください。",
+  bad_body: "送信された内容を読み取れませんでした。ページを開き直して、もう一度お試しください。",
   method_not_allowed: "この操作はできません。",
   internal: "ただいま処理できませんでした。しばらくしてからもう一度お試しください。",
 } as const;

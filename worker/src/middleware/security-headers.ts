@@ -3,7 +3,7 @@
 // the CSP hashes from the build's /_csp.json, read once per isolate like the page shell (views/shell.ts).
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv, Env } from "../env.ts";
-import { CSP_MANIFEST_PATH, isPrivatePath, parseCspManifest, securityHeaderList, type CspHashes } from "./security-policy.ts";
+import { CSP_MANIFEST_PATH, NOINDEX, isNoindexPath, isPrivatePath, parseCspManifest, securityHeaderList, type CspHashes } from "./security-policy.ts";
 
 /** Without a manifest no inline script or style is allowed: a broken build loses its islands, not its safety. */
 const NO_HASHES: CspHashes = { script: [], style: [] };
@@ -28,6 +28,12 @@ function loadHashes(env: Env): Promise<CspHashes> {
   return hashesCache;
 }
 
+/** Cache-Control that keeps a response out of shared caches: no-store or private, and nothing public. */
+export function isPrivateCacheControl(value: string | null): boolean {
+  const directives = (value ?? "").toLowerCase().split(",").map((d) => d.trim().split("=")[0]);
+  return !directives.includes("public") && !directives.includes("s-maxage") && (directives.includes("no-store") || directives.includes("private"));
+}
+
 export function securityHeaders(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     await next();
@@ -44,5 +50,11 @@ export function securityHeaders(): MiddlewareHandler<AppEnv> {
     for (const [name, value] of list) headers.set(name, value);
     // Worker answers are per request unless a route says otherwise (record pages: a minute, public).
     if (!headers.has("Cache-Control")) headers.set("Cache-Control", "no-store");
+    // Issue 6 item 6: a response that sets a cookie belongs to one browser: never public, never stored by a shared
+    // cache (a dead session cookie being cleared on /search made a public, cacheable answer carry Set-Cookie).
+    if (headers.has("Set-Cookie") && !isPrivateCacheControl(headers.get("Cache-Control"))) headers.set("Cache-Control", "private, no-store");
+    // Issue 6 item 4: pages for one visitor, endless query pages and JSON are crawlable but not indexed
+    // (robots.txt does not Disallow them, so crawlers can read this; docs/security.md "Crawlers").
+    if (isNoindexPath(c.req.path)) headers.set("X-Robots-Tag", NOINDEX);
   };
 }

@@ -69,6 +69,18 @@ export function isPrivatePath(path: string): boolean {
   return /^\/(account|login|logout|password|staff)(\/|$)/.test(path);
 }
 
+/** Issue 6 item 4: what X-Robots-Tag says on pages that must not be indexed (links on them may still be followed). */
+export const NOINDEX = "noindex";
+
+/**
+ * Paths that are crawlable but never indexed: one visitor's pages (cart, account, login, password, staff), the
+ * endless search and availability pages, the JSON API, and the page shells the Worker fills. robots.txt
+ * Disallows none of them, so a crawler can read this header (docs/security.md "Crawlers").
+ */
+export function isNoindexPath(path: string): boolean {
+  return /^\/(api|search|availability|cart|account|login|logout|password|staff|_shell)(\/|$)/.test(path);
+}
+
 /** Every security header, in the order the _headers file lists them. */
 export function securityHeaderList(hashes: CspHashes, opts: { privatePage?: boolean } = {}): [string, string][] {
   return [

@@ -6,6 +6,7 @@ import type { HtmlEscapedString } from "hono/utils/html";
 import { decideHoldable, type HoldabilityDecision } from "../domain/holdability.ts";
 import { MESSAGES } from "../domain/messages.ts";
 import type { RecordItem, RecordPage, RecordPerson } from "../data/catalog-read.ts";
+import { recordJsonLd as buildRecordJsonLd, type RecordJsonLd } from "./record-json-ld.ts";
 
 type Html = HtmlEscapedString;
 
@@ -91,40 +92,9 @@ export function recordDescription(page: RecordPage): string {
     .join(" / ");
 }
 
-function jsonLdRole(role: string): "author" | "translator" | "editor" | "illustrator" {
-  if (/訳/.test(role)) return "translator";
-  if (/編|監修/.test(role)) return "editor";
-  if (/絵|画|イラスト/.test(role)) return "illustrator";
-  return "author";
-}
-
-export function recordJsonLd(page: RecordPage, origin: string): Record<string, unknown> {
-  const r = page.record;
-  const url = recordUrl(origin, r.id);
-  const ld: Record<string, unknown> = {
-    "@context": "https://schema.org",
-    "@type": "Book",
-    "@id": url,
-    url,
-    name: recordTitle(page),
-    inLanguage: "ja",
-  };
-  if (r.titleReading) ld.alternateName = r.titleReading;
-  for (const p of page.people) {
-    const key = jsonLdRole(p.role);
-    const list = (ld[key] as unknown[] | undefined) ?? [];
-    list.push({ "@type": "Person", name: p.name });
-    ld[key] = list;
-  }
-  if (!page.people.length && r.responsibility) ld.author = { "@type": "Person", name: r.responsibility };
-  if (r.publisher) ld.publisher = { "@type": "Organization", name: r.publisher };
-  if (r.pubYear) ld.datePublished = String(r.pubYear);
-  if (r.isbn13 ?? r.isbn10) ld.isbn = r.isbn13 ?? r.isbn10;
-  if (page.series) {
-    ld.isPartOf = { "@type": "BookSeries", name: page.series.title };
-    if (r.volumeLabel) ld.volumeNumber = r.volumeLabel;
-  }
-  return ld;
+/** The record's schema.org JSON-LD (views/record-json-ld.ts, issue 6 item 4), named as the page names it. */
+export function recordJsonLd(page: RecordPage, origin: string): RecordJsonLd {
+  return buildRecordJsonLd(page, origin, recordTitle(page));
 }
 
 /** JSON for <script type="application/ld+json">: '<', '>' and '&' escaped so the text can never close the element. */
