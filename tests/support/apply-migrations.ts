@@ -1,5 +1,6 @@
 // Setup file: applies the real migrations (db/migrations) to the test D1; safe to run more than once.
-import { applyD1Migrations, env } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { applyD1Migrations } from "cloudflare:test";
 
 declare global {
   namespace Cloudflare {

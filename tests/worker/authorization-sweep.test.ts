@@ -11,7 +11,7 @@
 //     cart key); called with A's session it answers what the row expects (404 for a route on one object), never
 //     shows B's text and changes nothing of B's. The loop fails if the table gives it no case.
 // Needs the site built (pages render into /_shell/).
-import { env } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../../worker/src/app.ts";
 import type { Db } from "../../worker/src/data/db.ts";

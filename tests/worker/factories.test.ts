@@ -1,6 +1,6 @@
 // Issue 6 item 5: the test factories (tests/support/factories.ts) build valid, unique rows — every hold state
 // with what it needs — on the real migrated D1, so a test that uses them fails for its own reason only.
-import { env } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { items } from "../../db/schema/index.ts";

@@ -1,7 +1,7 @@
 // Issue 6 item 5 (migration 0004): the invariants the holds, circulation and mail work rely on, checked on the
 // real migrated D1 — each one both ways (the valid row passes, the broken one is refused). R11, R12, R14, R15,
 // R20, R21, R34, R41.
-import { env } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { eq, sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { holdGroups, holds, itemTransits, items, loans, mailOutbox } from "../../db/schema/index.ts";
