@@ -20,6 +20,8 @@ export default defineConfig(async () => {
         wrangler: { configPath: path.join(root, "wrangler.toml") },
         miniflare: {
           bindings: { TEST_MIGRATIONS: migrations, PASSWORD_PEPPER: "test-pepper" },
+          // An empty D1 of its own for tests/worker/migration-data.test.ts: old migrations, old rows, then the new one.
+          d1Databases: { MIGRATION_DB: "migration-test-db" },
         },
       }),
     ],

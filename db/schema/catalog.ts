@@ -1,6 +1,10 @@
 // Bibliographic records, people, series (R10, R11, R15).
 import { sql } from "drizzle-orm";
 import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { MATERIAL_TYPES } from "../../worker/src/domain/vocabulary.ts";
+import { inList } from "./vocabulary-sql.ts";
+
+export { MATERIAL_TYPES, type MaterialType } from "../../worker/src/domain/vocabulary.ts";
 
 export const series = sqliteTable(
   "series",
@@ -12,9 +16,6 @@ export const series = sqliteTable(
     titleReading: text("title_reading"),
   },
 );
-
-export const MATERIAL_TYPES = ["book", "magazine", "audio", "video", "electronic", "other"] as const;
-export type MaterialType = (typeof MATERIAL_TYPES)[number];
 
 export const records = sqliteTable(
   "records",
@@ -51,7 +52,7 @@ export const records = sqliteTable(
     index("records_series").on(t.seriesId, t.volumeOrder),
     index("records_ndc").on(t.ndc),
     index("records_year").on(t.pubYear),
-    check("records_material_type", sql`${t.materialType} IN ('book','magazine','audio','video','electronic','other')`),
+    check("records_material_type", sql`${t.materialType} IN ${inList(MATERIAL_TYPES)}`),
     check("records_isbn13_shape", sql`${t.isbn13} IS NULL OR (length(${t.isbn13}) = 13 AND ${t.isbn13} NOT GLOB '*[^0-9]*')`),
     check("records_isbn10_shape", sql`${t.isbn10} IS NULL OR (length(${t.isbn10}) = 10 AND ${t.isbn10} NOT GLOB '*[^0-9X]*')`),
   ],

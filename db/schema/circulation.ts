@@ -4,8 +4,19 @@ import { check, index, integer, sqliteTable, text, uniqueIndex } from "drizzle-o
 import { branches } from "./branches.ts";
 import { records } from "./catalog.ts";
 import { items } from "./items.ts";
-import { patrons, opacTerminals } from "./patrons.ts";
+import { patrons, opacTerminals, staffUsers } from "./patrons.ts";
 import { mailAddresses } from "./mail.ts";
+import {
+  ACTIVE_HOLD_STATUSES,
+  ALLOCATED_HOLD_STATUSES,
+  CANCEL_REASONS,
+  CONTACT_METHODS,
+  HOLD_CHANNELS,
+  HOLD_STATUSES,
+} from "../../worker/src/domain/vocabulary.ts";
+import { inList } from "./vocabulary-sql.ts";
+
+export { ACTIVE_HOLD_STATUSES, HOLD_STATUSES, type HoldStatus } from "../../worker/src/domain/vocabulary.ts";
 
 // R13: the cart only collects candidates. Anonymous carts are keyed by a random cart id (cookie);
 // after login the lines belong to the patron.
@@ -21,15 +32,13 @@ export const cartLines = sqliteTable(
   (t) => [uniqueIndex("cart_lines_unique").on(t.cartKey, t.recordId), index("cart_lines_patron").on(t.patronId)],
 );
 
-// R15: an ordered (順番予約) group; its holds carry their position.
+// R15: an ordered (順番予約) group; its holds carry their position. Deleting a group first takes its holds out
+// of it, position included (trigger hold_groups_release, 0004), so holds_group_position still holds.
 export const holdGroups = sqliteTable("hold_groups", {
   id: integer("id").primaryKey(),
   patronId: integer("patron_id").notNull().references(() => patrons.id, { onDelete: "cascade" }),
   createdAt: integer("created_at").notNull(),
 });
-
-export const HOLD_STATUSES = ["waiting", "in_transit", "ready", "cancelled", "fulfilled"] as const;
-export type HoldStatus = (typeof HOLD_STATUSES)[number];
 
 export const holds = sqliteTable(
   "holds",
@@ -38,11 +47,12 @@ export const holds = sqliteTable(
     patronId: integer("patron_id").notNull().references(() => patrons.id, { onDelete: "cascade" }),
     recordId: integer("record_id").notNull().references(() => records.id),
     // R14: every channel counts toward the limit.
-    channel: text("channel", { enum: ["web", "opac", "paper"] }).notNull(),
+    channel: text("channel", { enum: HOLD_CHANNELS }).notNull(),
     terminalId: integer("terminal_id").references(() => opacTerminals.id),
+    // R11, R12: an in-city pickup library, on insert and on every change (triggers holds_pickup_in_city*).
     pickupBranchId: integer("pickup_branch_id").notNull().references(() => branches.id),
     // R20, R43: contact chosen per hold.
-    contact: text("contact", { enum: ["mail", "phone", "none"] }).notNull(),
+    contact: text("contact", { enum: CONTACT_METHODS }).notNull(),
     mailAddressId: integer("mail_address_id").references(() => mailAddresses.id, { onDelete: "set null" }),
     // R33: waiting 「予約中です」, in_transit 「取寄・準備中です」, ready 「ご用意できました」, cancelled 「取り消し」;
     // fulfilled = lent to the patron (no longer listed).
@@ -55,28 +65,35 @@ export const holds = sqliteTable(
     // R34: fetched from outside the city: never cancelled or changed online.
     external: integer("external", { mode: "boolean" }).notNull().default(false),
     readyAt: integer("ready_at"),
-    // R21: Asia/Tokyo days. contact_date: mail sent / call recorded / (none) the ready day.
+    // R21: Asia/Tokyo days. contact_date: mail sent / call recorded / (none) the ready day. shelf_until, the
+    // last day on the hold shelf, is set whenever a hold is ready (the expiry job reads it): from the ready day
+    // until the contact is known, then from the contact day.
     contactDate: text("contact_date"),
     shelfUntil: text("shelf_until"),
     cancelledAt: integer("cancelled_at"),
-    cancelReason: text("cancel_reason", { enum: ["patron", "expired", "staff"] }),
+    cancelReason: text("cancel_reason", { enum: CANCEL_REASONS }),
     fulfilledAt: integer("fulfilled_at"),
     idempotencyKey: text("idempotency_key"),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
   },
   (t) => [
-    check("holds_status", sql`${t.status} IN ('waiting','in_transit','ready','cancelled','fulfilled')`),
-    check("holds_channel", sql`${t.channel} IN ('web','opac','paper')`),
-    check("holds_contact", sql`${t.contact} IN ('mail','phone','none')`),
+    check("holds_status", sql`${t.status} IN ${inList(HOLD_STATUSES)}`),
+    check("holds_channel", sql`${t.channel} IN ${inList(HOLD_CHANNELS)}`),
+    check("holds_contact", sql`${t.contact} IN ${inList(CONTACT_METHODS)}`),
+    check("holds_cancel_reason_known", sql`${t.cancelReason} IS NULL OR ${t.cancelReason} IN ${inList(CANCEL_REASONS)}`),
     check("holds_cancel_reason", sql`(${t.status} = 'cancelled') = (${t.cancelReason} IS NOT NULL)`),
-    check("holds_item_when_allocated", sql`${t.status} NOT IN ('in_transit','ready') OR ${t.itemId} IS NOT NULL`),
+    check("holds_item_when_allocated", sql`${t.status} NOT IN ${inList(ALLOCATED_HOLD_STATUSES)} OR ${t.itemId} IS NOT NULL`),
     check("holds_group_position", sql`(${t.groupId} IS NULL) = (${t.groupPosition} IS NULL)`),
+    // R21: a ready hold knows when it became ready and its last day on the shelf.
+    check("holds_ready_shelf", sql`${t.status} <> 'ready' OR (${t.readyAt} IS NOT NULL AND ${t.shelfUntil} IS NOT NULL)`),
+    check("holds_shelf_until_shape", sql`${t.shelfUntil} IS NULL OR length(${t.shelfUntil}) = 10`),
     // One active hold per patron and record.
-    uniqueIndex("holds_one_active").on(t.patronId, t.recordId).where(sql`status IN ('waiting','in_transit','ready')`),
+    uniqueIndex("holds_one_active").on(t.patronId, t.recordId).where(sql`status IN ${inList(ACTIVE_HOLD_STATUSES)}`),
     // A copy serves one hold at a time.
-    uniqueIndex("holds_item_active").on(t.itemId).where(sql`status IN ('in_transit','ready')`),
-    uniqueIndex("holds_group_slot").on(t.groupId, t.groupPosition),
+    uniqueIndex("holds_item_active").on(t.itemId).where(sql`status IN ${inList(ALLOCATED_HOLD_STATUSES)}`),
+    // R15: one active hold per volume slot of a group; a cancelled or fulfilled hold leaves its slot free.
+    uniqueIndex("holds_group_slot").on(t.groupId, t.groupPosition).where(sql`status IN ${inList(ACTIVE_HOLD_STATUSES)}`),
     uniqueIndex("holds_idempotency").on(t.patronId, t.idempotencyKey).where(sql`idempotency_key IS NOT NULL`),
     index("holds_queue").on(t.recordId, t.status, t.placedAt, t.id),
     index("holds_patron").on(t.patronId, t.status),
@@ -91,6 +108,10 @@ export const loans = sqliteTable(
     itemId: integer("item_id").notNull().references(() => items.id),
     patronId: integer("patron_id").notNull().references(() => patrons.id, { onDelete: "cascade" }),
     loanedAt: integer("loaned_at").notNull(),
+    // R22, R35: the counter that lent it and who did; the hold it fills, if any (that hold is then fulfilled).
+    checkoutBranchId: integer("checkout_branch_id").notNull().references(() => branches.id),
+    staffId: integer("staff_id").notNull().references(() => staffUsers.id),
+    holdId: integer("hold_id").references(() => holds.id),
     // Asia/Tokyo day, 'YYYY-MM-DD'.
     dueDate: text("due_date").notNull(),
     // R31: once.
@@ -103,7 +124,32 @@ export const loans = sqliteTable(
     check("loans_renewals", sql`${t.renewals} BETWEEN 0 AND 1`),
     check("loans_ill_no_renewal", sql`${t.interLibrary} = 0 OR ${t.renewals} = 0`),
     uniqueIndex("loans_item_open").on(t.itemId).where(sql`returned_at IS NULL`),
+    // A hold is filled by one loan.
+    uniqueIndex("loans_hold").on(t.holdId).where(sql`hold_id IS NOT NULL`),
     index("loans_patron").on(t.patronId, t.returnedAt),
+  ],
+);
+
+// R15, R33 「取寄・準備中です」: a copy on its way between branches — to a hold's pickup library, or home again.
+// At most one open transit per copy; it is closed when the receiving branch scans the copy in.
+export const itemTransits = sqliteTable(
+  "item_transits",
+  {
+    id: integer("id").primaryKey(),
+    itemId: integer("item_id").notNull().references(() => items.id, { onDelete: "cascade" }),
+    fromBranchId: integer("from_branch_id").notNull().references(() => branches.id),
+    toBranchId: integer("to_branch_id").notNull().references(() => branches.id),
+    // The hold it travels for; NULL when it goes home.
+    holdId: integer("hold_id").references(() => holds.id, { onDelete: "set null" }),
+    sentAt: integer("sent_at").notNull(),
+    receivedAt: integer("received_at"),
+  },
+  (t) => [
+    check("item_transits_moves", sql`${t.fromBranchId} <> ${t.toBranchId}`),
+    check("item_transits_order", sql`${t.receivedAt} IS NULL OR ${t.receivedAt} >= ${t.sentAt}`),
+    uniqueIndex("item_transits_open").on(t.itemId).where(sql`received_at IS NULL`),
+    index("item_transits_arriving").on(t.toBranchId, t.receivedAt),
+    index("item_transits_hold").on(t.holdId),
   ],
 );
 

@@ -1,11 +1,12 @@
 // Copies (所蔵): R11 loanable vs reference-only (禁帯出), R35 on-shelf status.
 import { sql } from "drizzle-orm";
 import { check, index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { ITEM_STATUSES } from "../../worker/src/domain/vocabulary.ts";
 import { branches } from "./branches.ts";
 import { records } from "./catalog.ts";
+import { inList } from "./vocabulary-sql.ts";
 
-export const ITEM_STATUSES = ["on_shelf", "on_loan", "in_transit", "on_hold_shelf", "missing", "withdrawn"] as const;
-export type ItemStatus = (typeof ITEM_STATUSES)[number];
+export { ITEM_STATUSES, type ItemStatus } from "../../worker/src/domain/vocabulary.ts";
 
 export const items = sqliteTable(
   "items",
@@ -19,11 +20,15 @@ export const items = sqliteTable(
     status: text("status", { enum: ITEM_STATUSES }).notNull().default("on_shelf"),
     shelfMark: text("shelf_mark"),
     createdAt: integer("created_at").notNull(),
+    // Where the copy is now (branch_id is where it belongs). NULL only while it travels: its open item_transits
+    // row says where to. A copy inserted without it is at its own branch (trigger items_current_branch_default,
+    // 0004); an update can never leave a copy that is not in transit nowhere (trigger items_location).
+    currentBranchId: integer("current_branch_id").references(() => branches.id),
   },
   (t) => [
     index("items_record").on(t.recordId, t.branchId),
     index("items_branch_status").on(t.branchId, t.status),
-    check("items_status", sql`${t.status} IN ('on_shelf','on_loan','in_transit','on_hold_shelf','missing','withdrawn')`),
+    check("items_status", sql`${t.status} IN ${inList(ITEM_STATUSES)}`),
     // A reference-only copy is never on loan or on the hold shelf.
     check("items_reference_stays", sql`${t.loanable} = 1 OR ${t.status} NOT IN ('on_loan','on_hold_shelf')`),
   ],

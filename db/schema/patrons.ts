@@ -1,7 +1,9 @@
 // Patrons, credentials, staff, sessions, OPAC terminals (R01–R08, R36).
 import { sql } from "drizzle-orm";
 import { check, index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { PATRON_STATUSES, STAFF_ROLES } from "../../worker/src/domain/vocabulary.ts";
 import { branches } from "./branches.ts";
+import { inList } from "./vocabulary-sql.ts";
 
 // R01: patrons are registered at the counter only; the web never creates them.
 export const patrons = sqliteTable(
@@ -16,11 +18,11 @@ export const patrons = sqliteTable(
     phoneDigits: text("phone_digits").notNull(),
     phone: text("phone").notNull(),
     homeBranchId: integer("home_branch_id").notNull().references(() => branches.id),
-    status: text("status", { enum: ["active", "suspended"] }).notNull().default("active"),
+    status: text("status", { enum: PATRON_STATUSES }).notNull().default("active"),
     createdAt: integer("created_at").notNull(),
   },
   (t) => [
-    check("patrons_status", sql`${t.status} IN ('active','suspended')`),
+    check("patrons_status", sql`${t.status} IN ${inList(PATRON_STATUSES)}`),
     check("patrons_card_shape", sql`${t.cardNumber} NOT GLOB '*[^0-9]*' AND length(${t.cardNumber}) BETWEEN 6 AND 16`),
     check("patrons_phone_digits", sql`${t.phoneDigits} NOT GLOB '*[^0-9]*'`),
   ],
@@ -44,12 +46,12 @@ export const staffUsers = sqliteTable(
     id: integer("id").primaryKey(),
     login: text("login").notNull().unique(),
     hash: text("hash").notNull(),
-    role: text("role", { enum: ["counter", "admin"] }).notNull(),
+    role: text("role", { enum: STAFF_ROLES }).notNull(),
     branchId: integer("branch_id").notNull().references(() => branches.id),
     active: integer("active", { mode: "boolean" }).notNull().default(true),
     createdAt: integer("created_at").notNull(),
   },
-  (t) => [check("staff_users_role", sql`${t.role} IN ('counter','admin')`)],
+  (t) => [check("staff_users_role", sql`${t.role} IN ${inList(STAFF_ROLES)}`)],
 );
 
 // R36: an in-library OPAC terminal belongs to one branch.

@@ -1,5 +1,5 @@
 // R21: the library calendar against real dates (2026 mostly; 2019, 2025 and 2029 for the rarer edges).
-import { env } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import factsText from "@data/kitakyushu/library-facts.json?raw";
 import {

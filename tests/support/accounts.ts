@@ -1,7 +1,7 @@
 // Factories for the account tests (R01–R08): the demo library, and fresh patrons a test may change freely.
 // R01: patrons are made here as the counter would register them, never through a web service.
 import fixtureText from "@data/fixtures/demo.json?raw";
-import { env } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { seedDemo, type DemoFixture } from "../../db/seed/demo.ts";
 import { branches, credentials, patrons } from "../../db/schema/index.ts";

@@ -1,5 +1,6 @@
 // Setup file: applies the real migrations (db/migrations) to the test D1; safe to run more than once.
-import { applyD1Migrations, env } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { applyD1Migrations } from "cloudflare:test";
 
 declare global {
   namespace Cloudflare {
@@ -7,6 +8,7 @@ declare global {
       DB: D1Database;
       ASSETS: Fetcher;
       TEST_MIGRATIONS: import("cloudflare:test").D1Migration[];
+      MIGRATION_DB: D1Database;
     }
   }
 }

@@ -2,7 +2,7 @@
 // what a same-origin browser sends on a state-changing request (Origin, Sec-Fetch-Site), posts no-JS forms with
 // the page's _csrf token, and never follows redirects (tests look at them). Each client has its own address so
 // the per-address throttle of one test never slows another.
-import { SELF } from "cloudflare:test";
+import { exports } from "cloudflare:workers";
 import { freshAddress } from "./accounts.ts";
 
 export const BASE = "https://shiori.test";
@@ -64,7 +64,7 @@ export class TestClient {
       body = JSON.stringify(opts.json);
       headers.set("content-type", "application/json");
     }
-    const res = await SELF.fetch(BASE + path, { method, headers, body, redirect: "manual" });
+    const res = await exports.default.fetch(BASE + path, { method, headers, body, redirect: "manual" });
     this.keep(res);
     return res;
   }

@@ -1,7 +1,7 @@
 // R01–R08, issue 3 items 1, 6–9: the account routes through the whole Worker (CSRF, session middleware, shell),
 // inside workerd on the migrated D1, the way a browser without JavaScript and the islands use them.
 // Needs the site built (the ASSETS binding serves /_shell/ and /_shell/login/).
-import { env } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { MESSAGES } from "../../worker/src/domain/messages.ts";
 import { safeNext } from "../../worker/src/routes/account.ts";

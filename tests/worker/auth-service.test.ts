@@ -1,5 +1,5 @@
 // R01–R08 and issue 3 items 1–8, 10 (audit), 11 (staff): the account services, inside workerd on the migrated D1.
-import { env } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import * as loginService from "../../worker/src/services/login.ts";
 import * as passwordService from "../../worker/src/services/passwords.ts";

@@ -6,26 +6,48 @@
 //   - a patron session opens no staff route, and a staff session no patron route;
 //   - R05: with a temporary password every patron route except 「パスワード変更」 answers that the password must be
 //     changed first;
-//   - patron routes on one object (a path parameter) called with patron A's session on patron B's object answer
-//     404 and change nothing (each such row says how to make B's object and what of B's must stay the same).
+//   - patron A on patron B (issue 6 item 5): every patron-scoped row — the patron routes and the cart's — says how
+//     to make patron B's things and how A's request names them (a path parameter, a query, a form field, B's
+//     cart key); called with A's session it answers what the row expects (404 for a route on one object), never
+//     shows B's text and changes nothing of B's. The loop fails if the table gives it no case.
 // Needs the site built (pages render into /_shell/).
-import { env } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../../worker/src/app.ts";
 import type { Db } from "../../worker/src/data/db.ts";
+import { cartLines } from "../../db/schema/index.ts";
 import { demoDb, insertPatron, storedCredential, type TestPatron } from "../support/accounts.ts";
+import { insertItem } from "../support/factories.ts";
 import { TestClient } from "../support/session-client.ts";
 
 type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 type Access = "public" | "patron" | "staff";
 
-/** What a patron-scoped route on one object needs for the A-on-B check. */
+/** What a patron-scoped route needs for the A-on-B check. */
 interface ForeignObject {
-  /** Make an object owned by `owner` (patron B); answer the concrete path to it and a snapshot of B's state. */
-  setup(ctx: { db: Db; owner: TestPatron }): Promise<{ path: string; snapshot: () => Promise<unknown> }>;
-  /** The body a state-changing call sends (a no-JS form), if any. */
-  form?: Record<string, string>;
-  json?: unknown;
+  /**
+   * Make things owned by `owner` (patron B); answer the request that names them (path, and the no-JS form a
+   * state-changing call sends), a snapshot of B's state, and text of B's that A's answer must never contain.
+   */
+  setup(ctx: { db: Db; owner: TestPatron }): Promise<{ path: string; form?: Record<string, string>; snapshot: () => Promise<unknown>; secret?: string }>;
+  /** What A is answered: 404 for a route on one object (a path parameter); otherwise the route's answer on A's own things. */
+  status: number;
+}
+
+const nameOf = async (p: TestPatron) => (await env.DB.prepare("SELECT name FROM patrons WHERE id = ?").bind(p.id).first<{ name: string }>())!.name;
+const patronRow = (p: TestPatron) => env.DB.prepare("SELECT * FROM patrons WHERE id = ?").bind(p.id).first();
+
+let cartSerial = 0;
+/** Patron B's cart: a line of B's, under B's own cart key, of a record only B has put in it. */
+async function cartOfB(db: Db, owner: TestPatron) {
+  cartSerial++;
+  const item = await insertItem(db);
+  const title = `乙さんだけの本 ${cartSerial}`;
+  await env.DB.prepare("UPDATE records SET title = ? WHERE id = ?").bind(title, item.recordId).run();
+  const cartKey = `sweep-b-${cartSerial}-${"k".repeat(30)}`;
+  await db.insert(cartLines).values({ cartKey, patronId: owner.id, recordId: item.recordId, addedAt: 0 });
+  const snapshot = () => env.DB.prepare("SELECT cart_key, patron_id, record_id FROM cart_lines WHERE patron_id = ? ORDER BY id").bind(owner.id).all().then((r) => r.results);
+  return { recordId: item.recordId, title, cartKey, snapshot };
 }
 
 interface RouteRow {
@@ -56,9 +78,51 @@ const ROUTES: readonly RouteRow[] = [
   { method: "GET", path: "/login", access: "public" },
   { method: "POST", path: "/login", access: "public" },
   { method: "POST", path: "/logout", access: "public" },
-  { method: "GET", path: "/account", access: "patron" },
-  { method: "GET", path: "/account/password", access: "patron", allowTemporary: true },
-  { method: "POST", path: "/account/password", access: "patron", allowTemporary: true },
+  {
+    method: "GET",
+    path: "/account",
+    access: "patron",
+    foreign: {
+      status: 200,
+      async setup({ owner }) {
+        return {
+          path: `/account?patronId=${owner.id}&card=${owner.cardNumber}`,
+          snapshot: () => patronRow(owner),
+          secret: await nameOf(owner),
+        };
+      },
+    },
+  },
+  {
+    method: "GET",
+    path: "/account/password",
+    access: "patron",
+    allowTemporary: true,
+    foreign: {
+      status: 200,
+      async setup({ owner }) {
+        return { path: `/account/password?patronId=${owner.id}&card=${owner.cardNumber}`, snapshot: () => storedCredential(owner.id), secret: owner.cardNumber };
+      },
+    },
+  },
+  {
+    method: "POST",
+    path: "/account/password",
+    access: "patron",
+    allowTemporary: true,
+    // B's password is not A's current one: refused, B's untouched (A's own change is the test further down).
+    foreign: {
+      status: 400,
+      async setup({ owner }) {
+        return {
+          path: "/account/password",
+          form: { current: owner.password!, next: "Nottaku123", confirm: "Nottaku123", patronId: String(owner.id), card: owner.cardNumber },
+          snapshot: () => storedCredential(owner.id),
+          secret: owner.cardNumber,
+        };
+      },
+    },
+  },
   { method: "GET", path: "/password/apply", access: "public" },
   { method: "GET", path: "/password/apply/form", access: "public" },
   { method: "POST", path: "/password/apply", access: "public" },
@@ -74,12 +138,52 @@ const ROUTES: readonly RouteRow[] = [
   // R13 the reservation cart: public (no login is needed to collect candidates). A cart is keyed by its own
   // random cookie, not by a session: cart A's cookie can never list or remove cart B's lines
   // (tests/worker/cart.test.ts, "cross-cart isolation").
-  { method: "POST", path: "/cart", access: "public" },
-  { method: "GET", path: "/cart", access: "public" },
-  { method: "POST", path: "/cart/remove", access: "public" },
+  // After login the lines belong to the patron too: A's session with B's cart key in the request (a form field,
+  // a query) reaches only A's own cart.
+  {
+    method: "POST",
+    path: "/cart",
+    access: "public",
+    foreign: {
+      status: 303,
+      async setup({ db, owner }) {
+        const b = await cartOfB(db, owner);
+        return { path: `/cart?cartKey=${b.cartKey}`, form: { recordId: String(b.recordId), cartKey: b.cartKey, patronId: String(owner.id) }, snapshot: b.snapshot };
+      },
+    },
+  },
+  {
+    method: "GET",
+    path: "/cart",
+    access: "public",
+    foreign: {
+      status: 200,
+      async setup({ db, owner }) {
+        const b = await cartOfB(db, owner);
+        return { path: `/cart?cartKey=${b.cartKey}&patronId=${owner.id}`, snapshot: b.snapshot, secret: b.title };
+      },
+    },
+  },
+  {
+    method: "POST",
+    path: "/cart/remove",
+    access: "public",
+    foreign: {
+      status: 303,
+      async setup({ db, owner }) {
+        const b = await cartOfB(db, owner);
+        return { path: "/cart/remove", form: { recordId: String(b.recordId), cartKey: b.cartKey, patronId: String(owner.id) }, snapshot: b.snapshot, secret: b.title };
+      },
+    },
+  },
 ];
 
 const key = (method: string, path: string) => `${method} ${path}`;
+
+/** Routes on a patron's own things: the patron routes, and the cart (its lines belong to the patron after login). */
+function isPatronScoped(row: RouteRow): boolean {
+  return row.access === "patron" || row.path === "/cart" || row.path.startsWith("/cart/");
+}
 
 /**
  * The app's routes as method + path. `app.use(mw)` and route-group middleware are listed by Hono as method ALL
@@ -134,7 +238,8 @@ let temporaryPatron: TestPatron;
 beforeAll(async () => {
   db = await demoDb();
   patronA = await insertPatron(db);
-  patronB = await insertPatron(db);
+  // B's password differs from A's: a form naming B's password is never A's current one.
+  patronB = await insertPatron(db, { password: "Otsusan2026" });
   temporaryPatron = await insertPatron(db, { password: "Kari7777", temporary: true });
 });
 
@@ -155,9 +260,16 @@ describe("the route table", () => {
     expect(gone, "ROUTES rows with no such route").toEqual([]);
   });
 
-  it("every patron route on one object (a path parameter) says how to reach another patron's object", () => {
-    const missing = ROUTES.filter((r) => r.access === "patron" && /:[A-Za-z]/.test(r.path) && !r.foreign).map((r) => key(r.method, r.path));
+  it("every patron-scoped route (a patron route, or the cart's) says how to reach another patron's things", () => {
+    const missing = ROUTES.filter((r) => isPatronScoped(r) && !r.foreign).map((r) => key(r.method, r.path));
     expect(missing).toEqual([]);
+  });
+
+  it("the A-on-B loop below has cases: one per patron-scoped route, account and cart among them", () => {
+    const cases = ROUTES.filter((r) => r.foreign);
+    expect(cases.length).toBeGreaterThanOrEqual(ROUTES.filter(isPatronScoped).length);
+    expect(cases.some((r) => r.path.startsWith("/account"))).toBe(true);
+    expect(cases.some((r) => r.path.startsWith("/cart"))).toBe(true);
   });
 
   it("the table has rows of each kind the checks below need", () => {
@@ -251,20 +363,22 @@ describe("R05: a temporary password opens only 「パスワード変更」", () 
   }
 });
 
-describe("patron A on patron B's objects: 404, nothing changed", () => {
-  for (const row of ROUTES.filter((r) => r.foreign)) {
-    it(`${key(row.method, row.path)}`, async () => {
-      const { path, snapshot } = await row.foreign!.setup({ db, owner: patronB });
+describe("patron A on patron B's things: never shown, nothing changed", () => {
+  const cases = ROUTES.filter((r) => r.foreign);
+  it("has cases to run (a loop over nothing would pass without checking anything)", () => {
+    expect(cases.length).toBeGreaterThan(0);
+  });
+  for (const row of cases) {
+    const expected = row.foreign!.status;
+    it(`${key(row.method, row.path)} with A's session, naming B's: ${expected}, B's text absent, B unchanged`, async () => {
+      const { path, form, snapshot, secret } = await row.foreign!.setup({ db, owner: patronB });
       const before = await snapshot();
       const client = await loggedIn(patronA);
       if (STATE_CHANGING.has(row.method)) await withToken(client);
-      const res = await client.request(path, {
-        method: row.method,
-        ...(row.foreign!.form ? { form: row.foreign!.form } : {}),
-        ...(row.foreign!.json !== undefined ? { json: row.foreign!.json } : {}),
-      });
-      expect(res.status).toBe(404);
-      await res.arrayBuffer();
+      const res = await client.request(path, { method: row.method, html: true, ...(form ? { form } : {}) });
+      expect(res.status).toBe(expected);
+      const body = await res.text();
+      if (secret) expect(body).not.toContain(secret);
       expect(await snapshot()).toEqual(before);
     });
   }
@@ -274,8 +388,6 @@ describe("patron A on patron B's objects: 404, nothing changed", () => {
   it("「利用者情報メンテナンス」 shows A's account to A, whatever the request names", async () => {
     const client = await loggedIn(patronA);
     const { html } = await client.page(`/account?patronId=${patronB.id}&card=${patronB.cardNumber}`);
-    const nameOf = async (p: TestPatron) =>
-      (await env.DB.prepare("SELECT name FROM patrons WHERE id = ?").bind(p.id).first<{ name: string }>())!.name;
     expect(html).toContain(await nameOf(patronA));
     expect(html).not.toContain(await nameOf(patronB));
     const who = (await (await client.request(`/api/session?patronId=${patronB.id}`)).json()) as { patron: { name: string } };

@@ -1,7 +1,7 @@
 // R11, R13: the reservation cart (予約カート) inside workerd on the migrated D1 — add, list, 「解除」, idempotent adds,
 // R11 refusals, the cart's limit (also under concurrent adds), bad ids, cart A never touching cart B, and the CSRF
 // token on 「解除」. Ids start at 910,000,001 so no pre-rendered page in site/dist names them.
-import { env } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createDb } from "../../worker/src/data/db.ts";
 import { decideCartAdd } from "../../worker/src/domain/cart.ts";

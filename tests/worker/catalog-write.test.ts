@@ -5,7 +5,7 @@ import aozoraCsv from "@data/aozora/list_person_all_extended_utf8.partial-2022-0
 import demoJson from "@data/fixtures/demo.json?raw";
 import ndlConan from "@data/ndl/opensearch-title-meitantei-conan.xml?raw";
 import ndlOnePiece from "@data/ndl/opensearch-title-one-piece.xml?raw";
-import { env } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parseAozoraCsv } from "../../db/import/aozora.ts";
 import { planHoldings } from "../../db/import/holdings.ts";

@@ -1,6 +1,6 @@
 // Record pages past the static cap, live availability, 404s (R10, R11, R15) — inside workerd on the migrated D1.
 // Ids start at 900,000,001 so no pre-rendered page in site/dist shadows the Worker's fallback route.
-import { SELF, env } from "cloudflare:test";
+import { env, exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createDb } from "../../worker/src/data/db.ts";
 import { branches, items, people, recordPeople, records, series } from "../../db/schema/index.ts";
@@ -77,7 +77,7 @@ beforeAll(async () => {
 });
 
 function get(path: string, accept = "text/html") {
-  return SELF.fetch(BASE + path, { headers: { accept }, redirect: "manual" });
+  return exports.default.fetch(BASE + path, { headers: { accept }, redirect: "manual" });
 }
 
 describe("R10 record page rendered by the Worker (past the static cap)", () => {

@@ -2,7 +2,7 @@
 // Production cookies stay `__Host-` + Secure; the local mode (plain names, no Secure, for Safari, w3m and lynx on
 // http://localhost) needs both the LOCAL_COOKIES var — which only .dev.vars sets, never wrangler.toml — and a
 // plain-http request to a loopback host, so a production configuration cannot turn it on.
-import { SELF } from "cloudflare:test";
+import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import wranglerToml from "../../wrangler.toml?raw";
 import { COOKIE_NAMES, LOCAL_COOKIES_VAR, cookieHeader, cookieMode, type CookieKind } from "../../worker/src/middleware/cookies.ts";
@@ -70,7 +70,7 @@ describe("issue 6 item 1: production cookies stay __Host- and Secure", () => {
   it("through the whole Worker: the login page's CSRF cookie, then the login's session, CSRF and cart cookies are all __Host- + Secure", async () => {
     const db = await demoDb();
     const p = await insertPatron(db);
-    const page = await SELF.fetch("https://shiori.test/login", { headers: { accept: "text/html" } });
+    const page = await exports.default.fetch("https://shiori.test/login", { headers: { accept: "text/html" } });
     await page.arrayBuffer();
     const client = new TestClient();
     const login = await client.loginWithForm(p.cardNumber, p.password!);

@@ -2,7 +2,7 @@
 // 'forbidden') unless it comes from this origin, says so in its fetch metadata, carries a form or JSON body,
 // and — for a form the Worker rendered — the token bound to this browser's __Host-shiori_csrf cookie. The
 // middleware runs before routing: a refused request reaches no handler and changes nothing in D1.
-import { SELF, env } from "cloudflare:test";
+import { env, exports } from "cloudflare:workers";
 import { Hono } from "hono";
 import { beforeAll, describe, expect, it } from "vitest";
 import fixtureText from "@data/fixtures/demo.json?raw";
@@ -28,7 +28,7 @@ const PASSWORD = "Tosho2026";
 
 /**
  * A browser's CSRF cookie and the token for it, minted by the real middleware and csrfField() in a scratch app
- * over the same bindings (the token depends only on the cookie and the Worker secret, so SELF accepts it).
+ * over the same bindings (the token depends only on the cookie and the Worker secret, so exports.default accepts it).
  */
 async function mintToken(cookie?: string): Promise<{ cookie: string; token: string; setCookie: string | null; cacheControl: string | null; field: string }> {
   const app = new Hono<AppEnv>();
@@ -73,7 +73,7 @@ function send(a: Attempt = {}): Promise<Response> {
     // Bytes, not a string: a string body would make fetch add its own text/plain content-type.
     body = new TextEncoder().encode(new URLSearchParams(fields).toString());
   }
-  return SELF.fetch(ORIGIN + (a.path ?? "/login"), { method: a.method ?? "POST", headers: h, body: body ?? null, redirect: "manual" });
+  return exports.default.fetch(ORIGIN + (a.path ?? "/login"), { method: a.method ?? "POST", headers: h, body: body ?? null, redirect: "manual" });
 }
 
 async function expectRefused(res: Response, what: string): Promise<void> {

@@ -1,7 +1,7 @@
 // Issue 6 §5 "one D1 toolkit": data/db.ts — batches, hand-written statements and their 100-parameter limit, and the
 // translation of every listed constraint (R14's trigger, the one-active-hold index, …) into its reason code. Each
 // constraint is provoked for real on the migrated D1, through drizzle, through a batch and through D1 directly.
-import { env } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { holds } from "../../db/schema/index.ts";

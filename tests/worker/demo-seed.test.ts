@@ -1,5 +1,5 @@
 // The demo library that `npm start` loads: safe to run again, never duplicates, never undoes a change.
-import { env } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import fixtureText from "@data/fixtures/demo.json?raw";
 import { createDb } from "../../worker/src/data/db.ts";

@@ -1,9 +1,9 @@
-import { SELF, env } from "cloudflare:test";
+import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 
 describe("worker", () => {
   it("answers the trivial endpoint", async () => {
-    const res = await SELF.fetch("https://shiori.test/health");
+    const res = await exports.default.fetch("https://shiori.test/health");
     expect(res.status).toBe(200);
     expect(await res.text()).toBe("ok");
   });

@@ -1,8 +1,8 @@
-// Issue 6 item 6, HTTP edges, on the whole Worker (SELF) inside workerd: malformed bodies are 400 pages on every POST
+// Issue 6 item 6, HTTP edges, on the whole Worker (exports.default) inside workerd: malformed bodies are 400 pages on every POST
 // route (never 500); a response that sets a cookie is never publicly cacheable; a wrong method is 405 with Allow
 // and a page; pages that must not be indexed say so with X-Robots-Tag (issue 6 item 4). Needs the site built
 // (`npm run build`): error pages are rendered into the shell from the ASSETS binding.
-import { SELF, env } from "cloudflare:test";
+import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { buildApp } from "../../worker/src/app.ts";
 import { MESSAGES } from "../../worker/src/domain/messages.ts";
@@ -19,7 +19,7 @@ const POST_ROUTES = [...new Set(buildApp().routes.filter((r) => r.method === "PO
 
 /** Same-origin browser headers, so the CSRF layer's header checks pass and only the body is wrong. */
 function post(path: string, contentType: string, body: BodyInit, accept = HTML) {
-  return SELF.fetch(BASE + path, {
+  return exports.default.fetch(BASE + path, {
     method: "POST",
     body,
     redirect: "manual",
@@ -61,7 +61,7 @@ describe("Issue 6 item 6: a malformed body is a 400 page on every POST route", (
   it("a well-formed multipart body still reaches the route (POST /cart with a bad record id: the route's own 400)", async () => {
     const form = new FormData();
     form.set("recordId", "abc");
-    const res = await SELF.fetch(`${BASE}/cart`, { method: "POST", body: form, redirect: "manual", headers: { origin: BASE, "sec-fetch-site": "same-origin", accept: HTML } });
+    const res = await exports.default.fetch(`${BASE}/cart`, { method: "POST", body: form, redirect: "manual", headers: { origin: BASE, "sec-fetch-site": "same-origin", accept: HTML } });
     expect(res.status).toBe(400);
     expect(await res.text()).toContain(MESSAGES.cart_record_invalid);
   });
@@ -69,7 +69,7 @@ describe("Issue 6 item 6: a malformed body is a 400 page on every POST route", (
 
 describe("Issue 6 item 6: a malformed body from another site is the CSRF refusal, not a 400", () => {
   it("403 before the body is looked at", async () => {
-    const res = await SELF.fetch(`${BASE}/cart`, { method: "POST", body: "x", headers: { "content-type": "multipart/form-data", origin: "https://evil.example", accept: HTML } });
+    const res = await exports.default.fetch(`${BASE}/cart`, { method: "POST", body: "x", headers: { "content-type": "multipart/form-data", origin: "https://evil.example", accept: HTML } });
     expect(res.status).toBe(403);
   });
 });
@@ -77,7 +77,7 @@ describe("Issue 6 item 6: a malformed body from another site is the CSRF refusal
 describe("Issue 6 item 6: a response that sets a cookie is never public", () => {
   it("/search and /api/search with a dead session cookie clear it and are not cacheable", async () => {
     for (const path of ["/search?q=%E7%8C%AB", "/api/search?q=%E7%8C%AB"]) {
-      const res = await SELF.fetch(BASE + path, { headers: { accept: path.startsWith("/api") ? "application/json" : HTML, cookie: `${SESSION_COOKIE}=dead-token` } });
+      const res = await exports.default.fetch(BASE + path, { headers: { accept: path.startsWith("/api") ? "application/json" : HTML, cookie: `${SESSION_COOKIE}=dead-token` } });
       expect(res.status, path).toBe(200);
       expect(res.headers.getSetCookie().join("\n"), path).toContain(`${SESSION_COOKIE}=;`);
       const cc = res.headers.get("cache-control");
@@ -87,7 +87,7 @@ describe("Issue 6 item 6: a response that sets a cookie is never public", () => 
   });
 
   it("without a cookie the same answers stay publicly cacheable for a minute", async () => {
-    const res = await SELF.fetch(`${BASE}/api/search?q=%E7%8C%AB`, { headers: { accept: "application/json" } });
+    const res = await exports.default.fetch(`${BASE}/api/search?q=%E7%8C%AB`, { headers: { accept: "application/json" } });
     expect(res.headers.getSetCookie()).toEqual([]);
     expect(res.headers.get("cache-control")).toMatch(/public/);
   });
@@ -117,7 +117,7 @@ describe("Issue 6 item 6: a wrong method is 405 with Allow and a page", () => {
       const body: { body?: string; type: Record<string, string> } = ["PUT", "PATCH", "DELETE", "POST"].includes(method)
         ? { body: "{}", type: { "content-type": "application/json" } }
         : { type: {} };
-      const res = await SELF.fetch(BASE + path, { method, body: body.body, headers: { accept: HTML, origin: BASE, "sec-fetch-site": "same-origin", ...body.type }, redirect: "manual" });
+      const res = await exports.default.fetch(BASE + path, { method, body: body.body, headers: { accept: HTML, origin: BASE, "sec-fetch-site": "same-origin", ...body.type }, redirect: "manual" });
       expect(res.status).toBe(405);
       expect(res.headers.get("allow")).toBe(allow);
       const page = await res.text();
@@ -127,20 +127,20 @@ describe("Issue 6 item 6: a wrong method is 405 with Allow and a page", () => {
   }
 
   it("the API answers the JSON envelope", async () => {
-    const res = await SELF.fetch(`${BASE}/api/search?q=x`, { method: "DELETE", body: "{}", headers: { accept: "application/json", "content-type": "application/json", origin: BASE, "sec-fetch-site": "same-origin" } });
+    const res = await exports.default.fetch(`${BASE}/api/search?q=x`, { method: "DELETE", body: "{}", headers: { accept: "application/json", "content-type": "application/json", origin: BASE, "sec-fetch-site": "same-origin" } });
     expect(res.status).toBe(405);
     expect(res.headers.get("allow")).toBe("GET, HEAD");
     expect(await res.json()).toEqual({ error: { code: "method_not_allowed", message: MESSAGES.method_not_allowed } });
   });
 
   it("a cross-site request with the wrong method is still the CSRF refusal (403), revealing nothing of the routes", async () => {
-    const res = await SELF.fetch(`${BASE}/cart`, { method: "PUT", body: "{}", headers: { accept: HTML, "content-type": "application/json", origin: "https://evil.example" } });
+    const res = await exports.default.fetch(`${BASE}/cart`, { method: "PUT", body: "{}", headers: { accept: HTML, "content-type": "application/json", origin: "https://evil.example" } });
     expect(res.status).toBe(403);
     expect(res.headers.get("allow")).toBeNull();
   });
 
   it("a path nobody serves stays 404", async () => {
-    const res = await SELF.fetch(`${BASE}/no-such-page`, { method: "POST", headers: { accept: HTML, origin: BASE, "sec-fetch-site": "same-origin", "content-type": "application/json" }, body: "{}" });
+    const res = await exports.default.fetch(`${BASE}/no-such-page`, { method: "POST", headers: { accept: HTML, origin: BASE, "sec-fetch-site": "same-origin", "content-type": "application/json" }, body: "{}" });
     expect(res.status).toBe(404);
     expect(res.headers.get("allow")).toBeNull();
   });
@@ -155,7 +155,7 @@ describe("Issue 6 item 6: a wrong method is 405 with Allow and a page", () => {
 describe("Issue 6 item 4: what must not be indexed says so, and robots.txt lets crawlers read it", () => {
   it("X-Robots-Tag: noindex on the Worker's per-visitor, search and API pages; none on record pages", async () => {
     for (const path of ["/search?q=%E7%8C%AB", "/search/advanced", "/cart", "/login", "/account", "/password/apply", "/staff/login", "/api/search?q=x", "/availability/1"]) {
-      const res = await SELF.fetch(BASE + path, { headers: { accept: HTML }, redirect: "manual" });
+      const res = await exports.default.fetch(BASE + path, { headers: { accept: HTML }, redirect: "manual" });
       expect(res.headers.get("x-robots-tag"), path).toBe("noindex");
     }
     expect(isNoindexPath("/catalog/1/")).toBe(false);

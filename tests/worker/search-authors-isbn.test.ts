@@ -2,7 +2,7 @@
 // a refinement (「著者：芥川 竜之介（N件）」), title-reading prefixes that put the closest title first (ワガハイ), and an
 // ISBN found as the record carries it, check digit wrong or not. Inside workerd on the real migrated D1, over the
 // real catalogue slice plus the real rivals from the same Aozora file (titles about 芥川 by other authors).
-import { SELF, env } from "cloudflare:test";
+import { env, exports } from "cloudflare:workers";
 import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parseAozoraCsv } from "../../db/import/aozora.ts";
@@ -55,7 +55,7 @@ async function allHits(input: Record<string, string>, bounds: SearchBounds = SEA
 }
 
 function page(path: string) {
-  return SELF.fetch(BASE + path, { headers: { accept: "text/html" } });
+  return exports.default.fetch(BASE + path, { headers: { accept: "text/html" } });
 }
 
 const decode = (s: string) => s.replaceAll("&amp;", "&");
@@ -146,7 +146,7 @@ describe("Issue 6 §2 (R10): the results page offers the author as a link that w
   });
 
   it("the JSON API carries the refinement with its link", async () => {
-    const res = await SELF.fetch(`${BASE}/api/search?q=${encodeURIComponent("あくたがわ")}`);
+    const res = await exports.default.fetch(`${BASE}/api/search?q=${encodeURIComponent("あくたがわ")}`);
     const body = (await res.json()) as { authors: { name: string; count: number; url: string }[] };
     expect(body.authors).toMatchObject([{ name: AKUTAGAWA, count: worksBy(AKUTAGAWA).size }]);
     expect(body.authors[0]!.url).toMatch(/&person=\d+$/);

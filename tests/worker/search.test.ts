@@ -1,7 +1,7 @@
 // R10 search (「検索」), inside workerd on the real migrated D1, over an imported slice of the REAL catalogue
 // (Aozora Bunko CSV rows, NDL OpenSearch responses): kana queries, 1–2 character queries, ISBNs, advanced
 // fields, sorts, facets, paging, bad input, query plans, and the HTML page without JavaScript.
-import { SELF, env } from "cloudflare:test";
+import { env, exports } from "cloudflare:workers";
 import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { boundParams, createDb, d1Statement, type Db } from "../../worker/src/data/db.ts";
@@ -59,12 +59,12 @@ function ndlKey(title: RegExp): string {
 }
 
 async function api(query: string) {
-  const res = await SELF.fetch(`${BASE}/api/search?${query}`);
+  const res = await exports.default.fetch(`${BASE}/api/search?${query}`);
   return { res, body: (await res.json()) as Record<string, any> };
 }
 
 function page(path: string) {
-  return SELF.fetch(BASE + path, { headers: { accept: "text/html" } });
+  return exports.default.fetch(BASE + path, { headers: { accept: "text/html" } });
 }
 
 describe("R10 search: a query typed in kana finds a kanji title through its reading", () => {

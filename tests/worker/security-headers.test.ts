@@ -1,7 +1,7 @@
 // Issue 3 item 10: security headers on every response — API JSON, dynamic HTML (search, 404, the record
 // fallback), and the static pages served from site/dist with its _headers file — and a CSP that lets exactly
 // the build's own inline code run. Needs the site built (`npm run build`): the ASSETS binding serves site/dist.
-import { SELF, env } from "cloudflare:test";
+import { env, exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createDb } from "../../worker/src/data/db.ts";
 import { branches, items, records } from "../../db/schema/index.ts";
@@ -20,12 +20,12 @@ const BASE = "https://shiori.test";
 const FALLBACK_ID = 900_000_101;
 
 function get(path: string, accept = "text/html,application/xhtml+xml") {
-  return SELF.fetch(BASE + path, { headers: { accept }, redirect: "manual" });
+  return exports.default.fetch(BASE + path, { headers: { accept }, redirect: "manual" });
 }
 
 /**
  * A static page as Workers static assets serve it: in production (and `wrangler dev`) the asset router answers
- * these paths before the Worker runs; here SELF reaches the Worker only, so ask the ASSETS binding, which
+ * these paths before the Worker runs; here exports.default reaches the Worker only, so ask the ASSETS binding, which
  * applies site/dist/_headers exactly as the router does.
  */
 function getStatic(path: string, accept = "text/html,application/xhtml+xml") {

@@ -1,6 +1,6 @@
 // Issue 3 item 2 (the session cookie), R05 (a temporary password opens only 「パスワード変更」), item 11 (staff roles):
 // the session middleware and its guards on a small app, inside workerd on the migrated D1.
-import { env } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
 import type { AppEnv } from "../../worker/src/env.ts";

@@ -2,7 +2,7 @@
 // workerd on the migrated D1 seeded from db/seed/data/fixtures/demo.json, the way a browser without JavaScript uses
 // them. Staff and patrons are separate: neither's password opens the other's pages.
 // Needs the site built (the ASSETS binding serves /_shell/).
-import { env } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { MESSAGES } from "../../worker/src/domain/messages.ts";
 import { staffNext } from "../../worker/src/routes/staff.ts";

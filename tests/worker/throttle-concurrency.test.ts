@@ -3,7 +3,7 @@
 // password check (limit 5), 39 of 60 from one address (limit 20), and 「本パスワード申請」 and staff login 40 of 40:
 // the count was read, then the failure written after PBKDF2. Now each attempt is reserved by one guarded statement
 // before the check. Needs the site built (the pages' shell comes from ASSETS).
-import { env } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { THROTTLE_ADDRESS, THROTTLE_CARD } from "../../worker/src/domain/policy.ts";
 import { demoDb, freshAddress, insertPatron } from "../support/accounts.ts";

@@ -1,7 +1,7 @@
 // Issue 6 §6 "a stranger can keep a patron out" (issue 3 item 5, R02): a browser that has logged in to a card
 // before carries a signed device cookie naming that card, and keeps its own allowance there; the card's, the
 // address's and the overall counts — what a stranger fills — slow unknown clients only. docs/accounts.md.
-import { env } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { THROTTLE_OVERALL } from "../../worker/src/domain/policy.ts";
 import { ThrottledError } from "../../worker/src/errors.ts";

@@ -3,7 +3,24 @@
 // dense id lists are read by range (2 bound parameters) instead of IN lists (D1: at most 100 parameters).
 import { and, asc, between, eq, gt, inArray, isNotNull, sql, type SQL } from "drizzle-orm";
 import { branches, items, people, recordPeople, records, series } from "../../../db/schema/index.ts";
+import { AVAILABLE_ITEM_STATUS, HELD_ITEM_STATUSES, OBTAINABLE_ITEM_STATUSES } from "../domain/vocabulary.ts";
 import { D1_MAX_PARAMS, chunk, type Db } from "./db.ts";
+
+// The SQL forms of domain/holdability.ts isHeld, isObtainable and isAvailable (one definition each, built from
+// the vocabulary), for queries over `items` under the alias given (raw SQL in data/search.ts uses `i`).
+const quoted = (values: readonly string[]) => values.map((v) => `'${v}'`).join(",");
+/** Held (所蔵): not withdrawn. */
+export function heldCopySql(alias: string): SQL {
+  return sql.raw(`${alias}.status IN (${quoted(HELD_ITEM_STATUSES)})`);
+}
+/** Held and able to reach a patron (not missing either). */
+export function obtainableCopySql(alias: string): SQL {
+  return sql.raw(`${alias}.status IN (${quoted(OBTAINABLE_ITEM_STATUSES)})`);
+}
+/** Available (貸出可): loanable and on the shelf. */
+export function availableCopySql(alias: string): SQL {
+  return sql.raw(`${alias}.status = '${AVAILABLE_ITEM_STATUS}' AND ${alias}.loanable = 1`);
+}
 
 export interface RecordRow {
   id: number;
@@ -161,7 +178,7 @@ export async function getRecordPages(db: Db, ids: readonly number[]): Promise<Re
         .select(itemColumns)
         .from(items)
         .innerJoin(branches, eq(branches.id, items.branchId))
-        .where(and(idFilter(items.recordId, group), sql`${items.status} <> 'withdrawn'`))
+        .where(and(idFilter(items.recordId, group), inArray(items.status, HELD_ITEM_STATUSES)))
         .orderBy(asc(items.recordId), asc(branches.sortOrder), asc(branches.id), asc(items.id)),
     ]);
     for (const r of recordRows) {
@@ -226,13 +243,6 @@ export async function listRecordStamps(db: Db, opts: { afterId?: number; limit: 
     .limit(opts.limit);
 }
 
-export async function listBranches(db: Db): Promise<BranchRow[]> {
-  return db
-    .select({ id: branches.id, code: branches.code, name: branches.name, inCity: branches.inCity })
-    .from(branches)
-    .orderBy(asc(branches.sortOrder), asc(branches.id));
-}
-
 /** Live copies of one record with their branches, and every branch (for the R11 decision). Null if unknown. */
 export async function getAvailability(db: Db, id: number): Promise<Availability | null> {
   if (!isSafeId(id)) return null;
@@ -242,7 +252,7 @@ export async function getAvailability(db: Db, id: number): Promise<Availability 
       .select(itemColumns)
       .from(items)
       .innerJoin(branches, eq(branches.id, items.branchId))
-      .where(and(eq(items.recordId, id), sql`${items.status} <> 'withdrawn'`))
+      .where(and(eq(items.recordId, id), inArray(items.status, HELD_ITEM_STATUSES)))
       .orderBy(asc(branches.sortOrder), asc(branches.id), asc(items.id)),
     db
       .select({ id: branches.id, code: branches.code, name: branches.name, inCity: branches.inCity })

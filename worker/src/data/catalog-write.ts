@@ -11,7 +11,7 @@ import type { BatchItem } from "drizzle-orm/batch";
 import type { SQLiteTable } from "drizzle-orm/sqlite-core";
 import type { ImportRecord } from "../../../db/import/types.ts";
 import { items, people, recordPeople, records, series } from "../../../db/schema/index.ts";
-import type { ItemStatus } from "../../../db/schema/items.ts";
+import type { ItemStatus } from "../domain/vocabulary.ts";
 import type { Db } from "./db.ts";
 import { reindexRecords } from "./search-index.ts";
 
@@ -106,6 +106,9 @@ export async function upsertHoldings(db: Db, copies: readonly CopyRow[], now: nu
           status: at(4),
           shelfMark: at(5),
           createdAt: sql`${now}`,
+          // Where the copy is: its own branch, nowhere while in transit (0004). Set here rather than left to the
+          // trigger items_current_branch_default, whose UPDATE D1 would count in meta.changes as a second row.
+          currentBranchId: sql`CASE WHEN ${at(4)} = 'in_transit' THEN NULL ELSE ${at(2)} END`,
         }),
       )
       .onConflictDoNothing({ target: items.barcode });

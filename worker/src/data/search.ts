@@ -26,6 +26,7 @@ import { AUTHOR_KEY_MARK, IDENTIFIER_KEY_MARK, VALUE_SEPARATOR, charLength, pers
 import { SEARCH_BOUNDS } from "../domain/policy.ts";
 import { AUTHOR_ROLE, SCOPES } from "../domain/search-fields.ts";
 import type { IsbnTerm, SearchPlan, TextTerm } from "../domain/search-query.ts";
+import { availableCopySql, heldCopySql, obtainableCopySql } from "./catalog-read.ts";
 import { d1Client, d1Statement, type Db } from "./db.ts";
 
 export interface SearchHitPerson {
@@ -318,7 +319,7 @@ function filterConds(plan: SearchPlan, id: SQL): { conds: SQL[]; needsRecord: bo
   const needsRecord = conds.length > 0;
   if (f.branchId !== null) {
     conds.push(sql`EXISTS (SELECT 1 FROM items i WHERE i.record_id = ${id} AND i.branch_id = ${f.branchId}
-                             AND i.status = 'on_shelf' AND i.loanable = 1)`);
+                             AND ${availableCopySql("i")})`);
   }
   return { conds, needsRecord };
 }
@@ -526,11 +527,11 @@ export function pageQuery(plan: SearchPlan, bounds: SearchBounds = SEARCH_BOUNDS
               FROM (SELECT pe.name, rp.role FROM record_people rp JOIN people pe ON pe.id = rp.person_id
                      WHERE rp.record_id = r.id ORDER BY rp.position, rp.person_id) AS pp) AS people,
            (SELECT count(*) FROM items i JOIN branches b ON b.id = i.branch_id
-             WHERE i.record_id = r.id AND b.in_city = 1 AND i.status <> 'withdrawn') AS copies,
+             WHERE i.record_id = r.id AND b.in_city = 1 AND ${heldCopySql("i")}) AS copies,
            (SELECT count(*) FROM items i JOIN branches b ON b.id = i.branch_id
-             WHERE i.record_id = r.id AND b.in_city = 1 AND i.loanable = 1 AND i.status = 'on_shelf') AS available,
+             WHERE i.record_id = r.id AND b.in_city = 1 AND ${availableCopySql("i")}) AS available,
            (SELECT count(*) FROM items i JOIN branches b ON b.id = i.branch_id
-             WHERE i.record_id = r.id AND b.in_city = 1 AND i.loanable = 1 AND i.status NOT IN ('withdrawn', 'missing')) AS loanable
+             WHERE i.record_id = r.id AND b.in_city = 1 AND i.loanable = 1 AND ${obtainableCopySql("i")}) AS loanable
       FROM page p CROSS JOIN records r ON r.id = p.id LEFT JOIN series se ON se.id = r.series_id
      ORDER BY ${orderBy(plan, "p")}`;
 }
@@ -570,7 +571,7 @@ export function facetQuery(plan: SearchPlan, bounds: SearchBounds = SEARCH_BOUND
     -- CROSS JOIN keeps the candidates driving (copies by record), so a search never walks every copy on a shelf.
     UNION ALL SELECT 'branch', b.id, b.name, count(DISTINCT i.record_id)
                 FROM cand h CROSS JOIN items i ON i.record_id = h.id CROSS JOIN branches b ON b.id = i.branch_id
-               WHERE i.status = 'on_shelf' AND i.loanable = 1 AND b.in_city = 1
+               WHERE ${availableCopySql("i")} AND b.in_city = 1
                GROUP BY b.id`;
 }
 

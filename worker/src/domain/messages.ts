@@ -1,5 +1,6 @@
 // One Japanese message per reason code, for every refusal the service can give. Written for a patron.
-import { CART_LIMIT, HOLD_LIMIT, MAIL_ADDRESS_LIMIT, MAX_RENEWALS } from "./policy.ts";
+// Numbers that are policy (R02, R13) come from domain/policy.ts, so a message can never disagree with the rule.
+import { CART_LIMIT, HOLD_LIMIT, MAIL_ADDRESS_LIMIT, MAX_RENEWALS, PASSWORD_MAX, PASSWORD_MIN } from "./policy.ts";
 
 export const MESSAGES = {
   // Search (R10)
@@ -23,8 +24,8 @@ export const MESSAGES = {
   cart_full: `予約カートがいっぱいです（${CART_LIMIT}冊まで）。予約しない資料を「解除」してから入れてください。`,
   cart_record_invalid: "予約カートに入れる書誌の指定が正しくありません。書誌のページから「予約カートに入れる」を押してください。",
   // Accounts and passwords (R01–R08)
-  password_too_short: "パスワードが短すぎます。6文字以上で入力してください。",
-  password_too_long: "パスワードが長すぎます。20文字以内で入力してください（切り捨てはしません）。",
+  password_too_short: `パスワードが短すぎます。${PASSWORD_MIN}文字以上で入力してください。`,
+  password_too_long: `パスワードが長すぎます。${PASSWORD_MAX}文字以内で入力してください（切り捨てはしません）。`,
   password_full_width: "全角文字（漢字・ひらがな・カタカナ・全角英数字・全角スペースなど）は使えません。半角英数字で入力してください。",
   password_half_width_katakana: "半角カタカナは使えません。半角英数字（A〜Z、a〜z、0〜9）で入力してください。",
   password_symbol_or_space: "記号やスペースは使えません。半角英数字（A〜Z、a〜z、0〜9）だけで入力してください。",
@@ -74,7 +75,3 @@ export const MESSAGES = {
 } as const;
 
 export type ReasonCode = keyof typeof MESSAGES;
-
-export function messageFor(code: ReasonCode): string {
-  return MESSAGES[code];
-}

@@ -2,11 +2,11 @@
 // every reason for a refusal out. What the patron typed is only ever text: it reaches SQL and FTS5 as bound
 // values inside quoted phrases, never as syntax (so `"`, `*`, `NEAR(` or `'; DROP TABLE …` are just characters).
 import * as v from "valibot";
-import type { MaterialType } from "../../../db/schema/catalog.ts";
 import { isbnLookup, recordedIsbn, type IsbnLookup } from "./isbn.ts";
 import type { ReasonCode } from "./messages.ts";
 import { charLength, splitTerms } from "./normalize.ts";
 import type { SearchScope } from "./search-fields.ts";
+import { MATERIAL_TYPES, type MaterialType } from "./vocabulary.ts";
 
 /** Longest text a search field takes, in characters. */
 export const SEARCH_TEXT_MAX = 100;
@@ -22,8 +22,9 @@ export const FTS_MIN_CHARS = 3;
 export const SORTS = ["relevance", "reading", "newest"] as const;
 export type SearchSort = (typeof SORTS)[number];
 
-// The schema's list, repeated here so the valibot schemas (shared with islands) pull in no drizzle.
-export const MATERIAL_TYPE_VALUES = ["book", "magazine", "audio", "video", "electronic", "other"] as const satisfies readonly MaterialType[];
+// The vocabulary's list (domain/vocabulary.ts, which the schema builds on too): the valibot schemas shared with
+// islands pull in no drizzle.
+export const MATERIAL_TYPE_VALUES = MATERIAL_TYPES;
 
 /** The fields of the search form: the one box `q`, the advanced form, sort, facets, page, and the author refinement
  *  (`person`: a person's id, the works they wrote). */

@@ -8,7 +8,7 @@ import { html } from "hono/html";
 import type { AppEnv } from "../env.ts";
 import { AppError } from "../errors.ts";
 import { getAvailability, getRecordPage, type RecordItem } from "../data/catalog-read.ts";
-import { decideHoldable } from "../domain/holdability.ts";
+import { decideHoldable, isAvailable } from "../domain/holdability.ts";
 import { MESSAGES } from "../domain/messages.ts";
 import { renderInShell } from "../views/shell.ts";
 import { availabilityMain, itemStatusLabel, recordHead, recordMain, recordTitle } from "../views/record.ts";
@@ -81,7 +81,7 @@ function copiesByBranch(items: readonly RecordItem[]) {
       b = { id: i.branchId, code: i.branchCode, name: i.branchName, inCity: i.inCity, availableCopies: 0, copies: [] };
       out.push(b);
     }
-    if (i.loanable && i.status === "on_shelf") b.availableCopies++;
+    if (isAvailable(i)) b.availableCopies++;
     b.copies.push({ itemId: i.id, shelfMark: i.shelfMark, loanable: i.loanable, status: i.status, statusLabel: itemStatusLabel(i) });
   }
   return out;

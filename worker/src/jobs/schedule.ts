@@ -1,0 +1,43 @@
+// Issue 6 item 5: which job runs on which cron. `scheduled()` (worker/src/index.ts) hands controller.cron and
+// controller.scheduledTime here; wrangler.toml's [triggers] crons list exactly these keys
+// (tests/jobs/schedule.test.ts checks both ways). Cloudflare's crons are UTC; the library's days are
+// Asia/Tokyo (UTC+9, no summer time): a Tokyo hour h is UTC hour (h + 15) % 24 of the day before (docs/jobs.md).
+// Each job calls services only and is safe to run twice or at once (a retried or overlapping trigger).
+import type { Env } from "../env.ts";
+import { pruneAuthRecordsJob } from "./prune-auth-records.ts";
+
+export interface Job {
+  name: string;
+  /** `now`: the trigger's scheduled time (ms), never the wall clock, so a late or repeated run does the same. */
+  run(env: Env, now: number): Promise<unknown>;
+}
+
+/** 03:00 Asia/Tokyo every day (18:00 UTC the day before): housekeeping, when the library is closed. */
+export const CRON_NIGHTLY = "0 18 * * *";
+
+export const SCHEDULE: Readonly<Record<string, readonly Job[]>> = {
+  [CRON_NIGHTLY]: [pruneAuthRecordsJob],
+};
+
+export class UnknownCronError extends Error {
+  constructor(cron: string) {
+    super(`no job is scheduled on cron "${cron}" (worker/src/jobs/schedule.ts SCHEDULE)`);
+    this.name = "UnknownCronError";
+  }
+}
+
+/**
+ * Runs every job of `cron`. One job failing does not stop the others; the run then fails with every error, so
+ * Cloudflare records the invocation as failed (and the log names the jobs).
+ */
+export async function runScheduledJobs(cron: string, env: Env, now: number): Promise<{ ran: string[] }> {
+  const jobs = SCHEDULE[cron];
+  if (!jobs) throw new UnknownCronError(cron);
+  const results = await Promise.allSettled(jobs.map((job) => job.run(env, now)));
+  const failed = results.flatMap((r, i) => (r.status === "rejected" ? [{ job: jobs[i]!.name, error: r.reason as unknown }] : []));
+  if (failed.length > 0) {
+    for (const f of failed) console.error(`job ${f.job} failed (cron "${cron}")`, f.error);
+    throw new AggregateError(failed.map((f) => f.error), `${failed.map((f) => f.job).join(", ")} failed`);
+  }
+  return { ran: jobs.map((j) => j.name) };
+}
