@@ -78,16 +78,14 @@ export function cardTail(card: string): string {
   return card.slice(-4);
 }
 
-/** 「利用者情報メンテナンス」: the patron's menu. Services of later issues are listed, not linked (準備中). */
+/** 「利用者情報メンテナンス」: the patron's menu. It lists only what works today (no 準備中 promises, issue 6 §3). */
 export function accountMain(v: AccountView): Html {
-  const soon = ["メールアドレスの登録・変更・削除", "貸出状況一覧", "予約状況一覧", "マイブックリスト"];
   return h`<h1>利用者情報メンテナンス</h1>
 ${notice(v.notice)}
 <p><strong>${v.name}</strong> さん（図書館カード番号の下4桁: ${cardTail(v.cardNumber)}）</p>
 <h2>メニュー</h2>
 <ul class="menu">
 <li><a href="/account/password">パスワード変更</a></li>
-${soon.map((label) => h`<li>${label}<small>（準備中）</small></li>`)}
 </ul>
 <h2>ログアウト</h2>
 <p>共用のパソコンや館内OPACでは、使い終わったら必ずログアウトしてください。</p>

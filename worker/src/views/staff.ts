@@ -38,20 +38,14 @@ export interface StaffMenuView {
   csrf: Html;
 }
 
-/** 「職員メニュー」: who is logged in, where, in which role; the console's parts are listed, not linked. */
+/** 「職員メニュー」: who is logged in, where, in which role. Only what works today is shown (issue 6 §3). */
 export function staffMenuMain(v: StaffMenuView): Html {
-  const soon = ["返却（チェックイン）", "回送", "予約資料の貸出（受け取り）", "取り置き期限切れの処理"];
   return h`<h1>職員メニュー</h1>
 <dl class="staff-who">
 <dt>職員ID</dt><dd>${v.login}</dd>
 <dt>権限</dt><dd>${STAFF_ROLE_LABELS[v.role]}</dd>
 <dt>所属館</dt><dd>${v.branchName}</dd>
 </dl>
-<h2>カウンター業務</h2>
-<p>カウンター業務の画面（返却・回送・受け取り・取り置き期限切れ）は、今後の更新で追加されます。</p>
-<ul class="menu">
-${soon.map((label) => h`<li>${label}<small>（準備中）</small></li>`)}
-</ul>
 <h2>ログアウト</h2>
 <p>カウンターの端末を離れるときは、必ずログアウトしてください。</p>
 <form method="post" action="/staff/logout">
