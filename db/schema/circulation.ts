@@ -29,7 +29,12 @@ export const cartLines = sqliteTable(
     recordId: integer("record_id").notNull().references(() => records.id, { onDelete: "cascade" }),
     addedAt: integer("added_at").notNull(),
   },
-  (t) => [uniqueIndex("cart_lines_unique").on(t.cartKey, t.recordId), index("cart_lines_patron").on(t.patronId)],
+  (t) => [
+    uniqueIndex("cart_lines_unique").on(t.cartKey, t.recordId),
+    index("cart_lines_patron").on(t.patronId),
+    // Issue 7 item 1: a patron's cart is the same on every device: one line per patron and record, whatever the key.
+    uniqueIndex("cart_lines_patron_record").on(t.patronId, t.recordId).where(sql`patron_id IS NOT NULL`),
+  ],
 );
 
 // R15: an ordered (順番予約) group; its holds carry their position. Deleting a group first takes its holds out
@@ -74,6 +79,8 @@ export const holds = sqliteTable(
     cancelReason: text("cancel_reason", { enum: CANCEL_REASONS }),
     fulfilledAt: integer("fulfilled_at"),
     idempotencyKey: text("idempotency_key"),
+    // R12, R16: the staff member who entered a paper-form hold (channel 'paper'), with its reception time as placed_at.
+    enteredByStaffId: integer("entered_by_staff_id").references(() => staffUsers.id),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
   },
@@ -153,7 +160,9 @@ export const itemTransits = sqliteTable(
   ],
 );
 
-// 「マイブックリスト」
+// 「マイブックリスト」 (issue 7 item 9): named lists private to the patron. Limits (policy.ts BOOK_LIST_LIMIT,
+// BOOK_LIST_ENTRY_LIMIT) are kept by the guarded inserts, with triggers book_lists_limit and
+// book_list_entries_limit (0005) as the backstop.
 export const bookLists = sqliteTable(
   "book_lists",
   {
@@ -162,7 +171,11 @@ export const bookLists = sqliteTable(
     name: text("name").notNull(),
     createdAt: integer("created_at").notNull(),
   },
-  (t) => [index("book_lists_patron").on(t.patronId), check("book_lists_name", sql`length(${t.name}) BETWEEN 1 AND 100`)],
+  (t) => [
+    index("book_lists_patron").on(t.patronId),
+    check("book_lists_name", sql`length(${t.name}) BETWEEN 1 AND 100`),
+    uniqueIndex("book_lists_patron_name").on(t.patronId, t.name),
+  ],
 );
 
 export const bookListEntries = sqliteTable(
@@ -174,5 +187,5 @@ export const bookListEntries = sqliteTable(
     note: text("note"),
     addedAt: integer("added_at").notNull(),
   },
-  (t) => [uniqueIndex("book_list_entries_unique").on(t.listId, t.recordId)],
+  (t) => [uniqueIndex("book_list_entries_unique").on(t.listId, t.recordId), index("book_list_entries_order").on(t.listId, t.addedAt)],
 );

@@ -54,13 +54,24 @@ export const staffUsers = sqliteTable(
   (t) => [check("staff_users_role", sql`${t.role} IN ${inList(STAFF_ROLES)}`)],
 );
 
-// R36: an in-library OPAC terminal belongs to one branch.
+// R36, R03 (issue 7 item 8): an in-library OPAC terminal belongs to one branch. An admin registers it and is shown a
+// one-time enrolment code (only its hash is kept, with an expiry); the terminal's browser redeems the code once and
+// is given a device secret in an HttpOnly cookie (only its hash is kept, in secret_hash). A terminal is recognised
+// by that secret, never by a code typed by anyone; a retired terminal (active = 0) is recognised no more.
 export const opacTerminals = sqliteTable("opac_terminals", {
   id: integer("id").primaryKey(),
   code: text("code").notNull().unique(),
   branchId: integer("branch_id").notNull().references(() => branches.id),
-  // Hash of the terminal's secret (set up by staff); the terminal presents it to be recognised.
+  // Hash of the terminal's device secret (set at enrolment); the terminal presents it to be recognised.
   secretHash: text("secret_hash"),
+  // Where it stands, for staff (「2階 参考図書コーナー」); null: not said.
+  label: text("label"),
+  active: integer("active", { mode: "boolean" }).notNull().default(true),
+  // The pending one-time enrolment code's hash and its expiry (ms); both null once redeemed or never issued.
+  enrolmentHash: text("enrolment_hash"),
+  enrolmentExpiresAt: integer("enrolment_expires_at"),
+  enrolledAt: integer("enrolled_at"),
+  createdAt: integer("created_at"),
 });
 
 // Only the hash of the random token is stored.

@@ -72,11 +72,17 @@ export const CONSTRAINT_REASONS = {
     mail_address_limit_reached: "mail_address_limit_reached", // R40: mail_addresses_limit
     pickup_not_allowed: "pickup_not_allowed", // R11/R12: holds_pickup_in_city
     cart_full: "cart_full", // R13, should the cart's limit get a trigger
+    book_list_limit_reached: "book_list_limit_reached", // マイブックリスト: book_lists_limit (0005)
+    book_list_full: "book_list_full", // マイブックリスト: book_list_entries_limit (0005)
+    series_order_pending: "series_order_pending", // R15: holds_series_order (0005)
   },
   unique: {
     "holds(patron_id,record_id)": "already_held", // holds_one_active: one active hold per patron and record
     "holds(item_id)": "item_already_allocated", // holds_item_active: one copy fills one hold
     "cart_lines(cart_key,record_id)": "already_in_cart", // cart_lines_unique
+    "cart_lines(patron_id,record_id)": "already_in_cart", // cart_lines_patron_record (0005): one line per patron and record
+    "book_lists(patron_id,name)": "book_list_name_taken", // book_lists_patron_name (0005)
+    "book_list_entries(list_id,record_id)": "already_in_book_list", // book_list_entries_unique
     "loans(item_id)": "item_already_on_loan", // loans_item_open: a copy is lent once at a time
     "mail_addresses(patron_id,address)": "mail_address_duplicate", // mail_addresses_unique
   },

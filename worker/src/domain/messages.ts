@@ -1,6 +1,6 @@
 // One Japanese message per reason code, for every refusal the service can give. Written for a patron.
 // Numbers that are policy (R02, R13) come from domain/policy.ts, so a message can never disagree with the rule.
-import { CART_LIMIT, HOLD_LIMIT, MAIL_ADDRESS_LIMIT, MAX_RENEWALS, PASSWORD_MAX, PASSWORD_MIN } from "./policy.ts";
+import { BOOK_LIST_ENTRY_LIMIT, BOOK_LIST_LIMIT, CART_LIMIT, HOLD_LIMIT, MAIL_ADDRESS_LIMIT, MAX_RENEWALS, PASSWORD_MAX, PASSWORD_MIN } from "./policy.ts";
 
 export const MESSAGES = {
   // Search (R10)
@@ -65,6 +65,11 @@ export const MESSAGES = {
   mail_address_limit_reached: `メールアドレスは${MAIL_ADDRESS_LIMIT}件まで登録できます。`,
   mail_address_duplicate: "このメールアドレスはすでに登録されています。",
   mail_address_invalid: "メールアドレスの形式が正しくありません。",
+  book_list_limit_reached: `マイブックリストは${BOOK_LIST_LIMIT}件まで作れます。使わないリストを削除してから作ってください。`,
+  book_list_full: `1つのマイブックリストに入れられるのは${BOOK_LIST_ENTRY_LIMIT}件までです。`,
+  book_list_name_taken: "同じ名前のマイブックリストがすでにあります。別の名前にしてください。",
+  already_in_book_list: "この書誌はすでにこのマイブックリストに入っています。",
+  series_order_pending: "順番予約の前の巻がまだ用意できていないため、この巻は確保できません。",
   // Generic
   not_found: "お探しのページは見つかりませんでした。",
   record_not_found: "この書誌は見つかりませんでした。",

@@ -8,6 +8,12 @@ export const PASSWORD_MAX = 20;
 /** R13: the cart is a candidate list, not holds; bounded so that one cookie cannot grow a table without end. */
 export const CART_LIMIT = 30;
 
+/** 「マイブックリスト」 (issue 7 item 9): at most 20 lists per patron (trigger book_lists_limit says the same)… */
+export const BOOK_LIST_LIMIT = 20;
+/** …of at most 500 records each (trigger book_list_entries_limit); a list's name is 1 to 100 characters. */
+export const BOOK_LIST_ENTRY_LIMIT = 500;
+export const BOOK_LIST_NAME_MAX = 100;
+
 /** R14: at most 10 holds (books and magazines together) per patron, across every channel. */
 export const HOLD_LIMIT = 10;
 
