@@ -13,6 +13,8 @@ export const branches = sqliteTable(
     // A branch outside the city is only an inter-library-loan lender, never a pickup library (R12, R32, R34).
     isPickup: integer("is_pickup", { mode: "boolean" }).notNull(),
     sortOrder: integer("sort_order").notNull().default(0),
+    // R34: where a hold can no longer be changed online the page says to phone the branch; null: not known.
+    phone: text("phone"),
     note: text("note"),
   },
   (t) => [check("branches_pickup_in_city", sql`${t.isPickup} = 0 OR ${t.inCity} = 1`)],
