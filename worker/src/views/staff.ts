@@ -46,7 +46,11 @@ export function staffMenuMain(v: StaffMenuView): Html {
 <dt>権限</dt><dd>${STAFF_ROLE_LABELS[v.role]}</dd>
 <dt>所属館</dt><dd>${v.branchName}</dd>
 </dl>
-<h2>ログアウト</h2>
+${v.role === "admin" ? h`<h2>管理</h2>
+<ul class="menu">
+<li><a href="/staff/terminals">利用者端末の管理</a></li>
+</ul>
+` : ""}<h2>ログアウト</h2>
 <p>カウンターの端末を離れるときは、必ずログアウトしてください。</p>
 <form method="post" action="/staff/logout">
 ${v.csrf}
