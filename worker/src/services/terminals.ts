@@ -49,12 +49,13 @@ export interface IssuedEnrolment {
 }
 
 function newEnrolmentCode(): string {
-  // Bytes of 248 and above are skipped (no bias): 32 bytes leave 10 usable ones but with negligible odds.
+  // Bytes of 248 and above are skipped (no bias), so 32 bytes are drawn for 10 symbols; fewer than 10 usable ones
+  // among 32 (odds far below 1e-20) draws again.
   for (;;) {
     try {
       return enrolmentCodeFrom(crypto.getRandomValues(new Uint8Array(32)));
     } catch {
-      // astronomically rare: draw again
+      continue;
     }
   }
 }
@@ -74,7 +75,8 @@ export async function registerTerminal(
   input: { code: string; branchId: string; label: string; staffId: number | null; now: number },
 ): Promise<IssuedEnrolment> {
   const code = input.code.normalize("NFKC").trim();
-  const label = input.label.normalize("NFKC").trim();
+  // The label is staff's own words, kept as typed (full-width brackets stay full-width).
+  const label = input.label.trim();
   const branchId = /^[1-9][0-9]{0,9}$/.test(input.branchId) ? Number(input.branchId) : null;
   const branchOk = branchId !== null && (await terminalBranches(db)).some((b) => b.id === branchId);
   const problems = checkTerminalForm({ code, label, branchOk });
