@@ -1,7 +1,7 @@
 // Issue 7 item 8 (R03, R36) in real Chromium at 320 px, JavaScript on and off: an admin registers an in-library
 // OPAC terminal at 「利用者端末の管理」 and re-issues its code (「登録コードを発行」); a fresh browser context types the
 // code at /opac/enrol and becomes the terminal; 2100000001 logs in there and the pages say it is 中央図書館's
-// terminal; the session ends after 3 idle minutes. No sleeping: the session row is moved back in time in the local
+// terminal; the session ends after 3 idle minutes, and 「ログアウト」 brings the terminal back to its login page. No sleeping: the session row is moved back in time in the local
 // D1, as if the patron had walked away (the timeout rule itself is tested with `now` in tests/worker/terminals.test.ts).
 // What the suite creates (its terminals, their sessions) is removed afterwards.
 import { after, before, describe, it } from "node:test";
@@ -151,6 +151,16 @@ for (const js of [true, false]) {
         await page.goto(`${BASE}/account`);
         await page.waitForURL(/\/login\?next=%2Faccount$/);
         assert.match(await page.locator("#terminal-banner").innerText(), /中央図書館 館内利用者端末/);
+
+        // The next patron logs in and out: 「ログアウト」 brings the terminal back to its login page.
+        await page.getByLabel("図書館カード番号").fill(TARO.card);
+        await page.getByLabel("パスワード", { exact: true }).fill(TARO.password);
+        await page.getByRole("button", { name: "ログイン", exact: true }).click();
+        await page.waitForURL(`${BASE}/account`);
+        await page.locator("main").getByRole("button", { name: "ログアウト" }).click();
+        await page.waitForURL(`${BASE}/login?notice=logged_out`);
+        assert.match(await page.locator("#terminal-banner").innerText(), /中央図書館 館内利用者端末/);
+        assert.match(await page.locator("main").innerText(), /ログアウトしました/);
       } finally {
         await context.close();
       }

@@ -294,6 +294,23 @@ describe("R03: a browser holding a valid terminal cookie is the terminal", () =>
     expect(await loadSession(db, token, t0 + 2 * OPAC_SESSION_IDLE_MS)).toBeNull();
   });
 
+  it("「ログアウト」 on the terminal goes back to its login page, ready for the next patron; on the web to the top page", async () => {
+    const r = await registerViaForm(await admin());
+    const { client } = await enrolBrowser(r.enrolment!);
+    const patron = await insertPatron(db);
+    await client.page("/login");
+    await client.request("/login", { form: { card: patron.cardNumber, password: patron.password! } });
+    await client.page("/account");
+    const out = await client.request("/logout", { form: {} });
+    expect(out.status).toBe(303);
+    expect(out.headers.get("location")).toBe("/login?notice=logged_out");
+    expect(await sessionRowOf(client)).toBeNull();
+    const web = new TestClient();
+    await web.loginWithForm(patron.cardNumber, patron.password!);
+    await web.page("/account");
+    expect((await web.request("/logout", { form: {} })).headers.get("location")).toBe("/");
+  });
+
   it("the islands' JSON login on the terminal opens a terminal session too", async () => {
     const r = await registerViaForm(await admin());
     const { client } = await enrolBrowser(r.enrolment!);

@@ -99,7 +99,9 @@ accountRoutes.post("/login", async (c) => {
 
 accountRoutes.post("/logout", async (c) => {
   await endSession(c);
-  return seeOther(c, "/");
+  // An enrolled OPAC terminal goes back to its start page, ready for the next patron (issue 7 item 8).
+  const { terminal } = await requestTerminal(c);
+  return seeOther(c, terminal ? "/login?notice=logged_out" : "/");
 });
 
 // ---- 「利用者情報メンテナンス」 -----------------------------------------------------------------------------
