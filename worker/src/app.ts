@@ -13,6 +13,8 @@ import { catalogRoutes } from "./routes/catalog.ts";
 import { accountRoutes } from "./routes/account.ts";
 import { staffRoutes } from "./routes/staff.ts";
 import { cartRoutes } from "./routes/cart.ts";
+import { holdsApplyRoutes } from "./routes/holds-apply.ts";
+import { staffHoldsRoutes } from "./routes/staff-holds.ts";
 import { dbContext, sessionMiddleware } from "./middleware/session.ts";
 
 function wantsHtml(path: string, accept: string | undefined): boolean {
@@ -82,6 +84,8 @@ export function buildApp() {
   app.route("/", accountRoutes);
   app.route("/", staffRoutes);
   app.route("/", cartRoutes);
+  app.route("/", holdsApplyRoutes);
+  app.route("/", staffHoldsRoutes);
 
   app.notFound(async (c) => {
     if (wantsHtml(c.req.path, c.req.header("accept"))) {
