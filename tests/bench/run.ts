@@ -108,7 +108,7 @@ function staticBuild(persistTo: string) {
 }
 
 async function holdsLoad() {
-  const server = await startDevServer(8813);
+  const server = await startDevServer(Number(process.env.BENCH_HOLDS_PORT ?? 8813));
   try {
     // Warm up (module load, SQLite page cache).
     await mixedLoad(server.url, "/health", ["/health"], { concurrency: 4, durationMs: 2000, maxRequests: 200 });

@@ -96,11 +96,11 @@ ${
 <p><a href="/cart">予約カートへ戻る</a> ／ <a href="/holds">予約状況一覧</a></p>`;
 }
 
-function answerLineHtml(l: AnswerLine): Html {
+function answerLineHtml(l: AnswerLine, staff: boolean): Html {
   return h`<li><p>${titleHtml(l)}</p>${
     l.placed
       ? h`<p><strong>予約しました。</strong>${l.position !== undefined ? h` 予約順位（目安）${l.position}番目` : ""}</p>`
-      : h`<p><strong>予約できませんでした。</strong>（予約カートに残っています）</p>${reasonsHtml(l.reasons, l.shelf)}`
+      : h`<p><strong>予約できませんでした。</strong>${staff ? "" : "（予約カートに残っています）"}</p>${reasonsHtml(l.reasons, l.shelf)}`
   }</li>`;
 }
 
@@ -113,7 +113,7 @@ export function answerMain(a: PlacementAnswer, opts: { staff?: boolean } = {}): 
 ${a.pending ? h`<p class="note">この申込みはまだ処理中です。しばらくしてからこのページを開き直すか、「予約状況一覧」でご確認ください。</p>` : ""}
 ${a.pickupBranchName ? h`<p>受取館: ${a.pickupBranchName} ／ 連絡方法: ${CONTACT_LABELS[a.contact]}</p>` : ""}
 ${a.cardNumber ? h`<p>図書館カード番号: ${a.cardNumber}</p>` : ""}
-<ul class="cart-lines">${a.lines.map(answerLineHtml)}</ul>
+<ul class="cart-lines">${a.lines.map((l) => answerLineHtml(l, opts.staff === true))}</ul>
 <p><small>予約順位は目安です。窓口の申込書による予約は受付日時の順に並ぶため、順位が変わることがあります。</small></p>
 ${
   opts.staff
