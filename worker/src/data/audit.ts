@@ -17,7 +17,9 @@ export type AuditAction =
   | "temporary_password_issued"
   | "staff_login"
   | "staff_login_failed"
-  | "staff_login_throttled";
+  | "staff_login_throttled"
+  // Issue 7 (R12, R16): a member of staff entered a paper-form hold (written in the placing batch, data/hold-placement.ts).
+  | "hold_paper_entered";
 
 export interface AuditEntry {
   at: number;
