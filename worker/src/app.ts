@@ -14,6 +14,8 @@ import { accountRoutes } from "./routes/account.ts";
 import { staffRoutes } from "./routes/staff.ts";
 import { cartRoutes } from "./routes/cart.ts";
 import { terminalRoutes } from "./routes/terminals.ts";
+import { holdsApplyRoutes } from "./routes/holds-apply.ts";
+import { staffHoldsRoutes } from "./routes/staff-holds.ts";
 import { dbContext, sessionMiddleware } from "./middleware/session.ts";
 
 function wantsHtml(path: string, accept: string | undefined): boolean {
@@ -84,6 +86,8 @@ export function buildApp() {
   app.route("/", staffRoutes);
   app.route("/", cartRoutes);
   app.route("/", terminalRoutes);
+  app.route("/", holdsApplyRoutes);
+  app.route("/", staffHoldsRoutes);
 
   app.notFound(async (c) => {
     if (wantsHtml(c.req.path, c.req.header("accept"))) {

@@ -24,7 +24,9 @@ export type AuditAction =
   | "terminal_retired"
   | "terminal_enrolled"
   | "terminal_enrol_failed"
-  | "terminal_enrol_throttled";
+  | "terminal_enrol_throttled"
+  // Issue 7 (R12, R16): a member of staff entered a paper-form hold (written in the placing batch, data/hold-placement.ts).
+  | "hold_paper_entered";
 
 export interface AuditEntry {
   at: number;

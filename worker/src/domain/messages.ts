@@ -77,6 +77,16 @@ export const MESSAGES = {
   terminal_label_invalid: `設置場所は${TERMINAL_LABEL_MAX}文字以内で入力してください（改行などの制御文字は使えません）。`,
   terminal_not_found: "その利用者端末は登録されていないか、すでに廃止されています。",
   enrolment_code_invalid: "登録コードが正しくないか、有効期限（発行から24時間）が切れているか、すでに使われています。職員の管理者に新しい登録コードの発行を依頼してください。",
+  // Holds: placing (issue 7, h-place: R13, R14, R20, R36, R43, R12/R16 paper form)
+  not_in_cart: "この書誌は予約カートに入っていません。予約カートから「予約申込」へ進んでください。",
+  on_shelf_at_terminal: "この資料はこの図書館の書架にあります。予約せずに、書架からお取りください。",
+  hold_lines_none: "予約する資料にチェックを入れてください。",
+  hold_lines_invalid: "予約する資料の指定が正しくありません。予約カートから「予約申込」へ進んでください。",
+  hold_contact_invalid: "「連絡方法」を「メール」「電話」「連絡不要」から選んでください。",
+  hold_mail_unavailable: "メールアドレスが登録されていないため、「メール」は選べません。「電話」か「連絡不要」を選んでください。",
+  hold_form_expired: "この申込画面は古くなっています。「予約申込」の画面を開き直して、もう一度お申し込みください。",
+  hold_in_progress: "この申込みは処理中です。しばらくしてから「予約状況一覧」でご確認ください。",
+  reception_time_invalid: "受付日時を「2026-12-01T10:30」のように入力してください（未来の日時は入力できません）。",
   // Generic
   not_found: "お探しのページは見つかりませんでした。",
   record_not_found: "この書誌は見つかりませんでした。",

@@ -46,6 +46,10 @@ export function staffMenuMain(v: StaffMenuView): Html {
 <dt>権限</dt><dd>${STAFF_ROLE_LABELS[v.role]}</dd>
 <dt>所属館</dt><dd>${v.branchName}</dd>
 </dl>
+<h2>予約</h2>
+<ul class="menu">
+<li><a href="/staff/holds/paper">予約申込書の入力</a></li>
+</ul>
 ${v.role === "admin" ? h`<h2>管理</h2>
 <ul class="menu">
 <li><a href="/staff/terminals">利用者端末の管理</a></li>
