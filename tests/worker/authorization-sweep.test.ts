@@ -90,7 +90,7 @@ function onListOfB(method: Method, suffix: string, form?: (b: Awaited<ReturnType
       status: 404,
       async setup({ db, owner }) {
         const b = await listOfB(db, owner);
-        return { path: `/lists/${b.listId}${suffix}`, form: form?.(b), snapshot: b.snapshot, secret: b.name };
+        return { path: `/lists/${b.listId}${suffix}`, form: method === "GET" ? undefined : (form?.(b) ?? {}), snapshot: b.snapshot, secret: b.name };
       },
     },
   };
