@@ -138,7 +138,7 @@ export function availabilityText(hit: Pick<SearchHit, "copies" | "available" | "
  * 「マイブックリストに追加」. Results pages are shared-cached and carry no CSRF token, so the cart form is the record
  * page's tokenless POST /cart (middleware/csrf.ts TOKENLESS_FORM_POSTS), and the list control is a link to
  * GET /lists/add, a Worker page that asks to log in when needed and then offers the patron's lists. The button
- * names its record through aria-describedby (the hit's title link).
+ * names its record through aria-describedby (the hit's title line).
  */
 function hitActions(hit: SearchHit): Html {
   return h`<div class="hit-actions">${
@@ -153,7 +153,7 @@ function hitItem(hit: SearchHit): Html {
     .filter((x): x is string => !!x)
     .join(" ／ ");
   return h`<li class="hit">
-<p class="hit-title"><a id="hit-${hit.id}" href="/catalog/${hit.id}/">${titleWithReading(hit)}</a>${hit.subtitle ? h` <span class="subtitle-inline">${hit.subtitle}</span>` : ""}</p>
+<p class="hit-title" id="hit-${hit.id}"><a href="/catalog/${hit.id}/">${titleWithReading(hit)}</a>${hit.subtitle ? h` <span class="subtitle-inline">${hit.subtitle}</span>` : ""}</p>
 ${hit.seriesTitle ? h`<p class="hit-series"><small>シリーズ: ${hit.seriesTitle}${hit.volumeLabel ? h` ${hit.volumeLabel}` : ""}</small></p>` : ""}
 <p class="hit-meta">${people(hit)}${hit.people.length || hit.responsibility ? h`<br>` : ""}<small>${details}</small></p>
 <p class="hit-availability">${availabilityText(hit)}</p>
