@@ -140,6 +140,8 @@ describe("issue 7 item 1: 「予約カートを見る (n)」", () => {
     const visitor = new TestClient();
     const plain = await visitor.request("/search?q=%E6%9C%AC", { html: true });
     expect(plain.headers.get("cache-control")).toBe("public, max-age=60");
+    // Once the browser has a cart, its own cache must not hand it the uncounted page.
+    expect(plain.headers.get("vary")).toContain("Cookie");
     expect(await plain.text()).toContain('<a class="cart-link" href="/cart">予約カートを見る</a>');
     expect(headerCount((await visitor.page("/cart")).html)).toBe("0");
     await add(visitor, await holdable());

@@ -68,7 +68,8 @@ export function cartAfterLogin(leftOver: number, next: string): string {
 /**
  * Issue 7 item 1: 「予約カートを見る (n)」 on every page the Worker renders, counted once here after the route (one
  * indexed count; none for a visitor with neither a cart nor a session on a page shared caches may keep — the static
- * pages' header script asks for that one). A page that gets a count is this browser's alone: never shared-cached.
+ * pages' header script asks for that one; it says Vary: Cookie, so the browser asks again once it has a cart). A
+ * page that gets a count is this browser's alone: never shared-cached.
  */
 export const cartCountInHeader: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next();
@@ -76,7 +77,11 @@ export const cartCountInHeader: MiddlewareHandler<AppEnv> = async (c, next) => {
   const key = cartKey(c);
   const who = viewer(c);
   const shared = /\bpublic\b/.test(c.res.headers.get("cache-control") ?? "");
-  if (shared && key === null && who === null) return;
+  if (shared && key === null && who === null) {
+    // The uncounted shared page: a browser that later has a cart (or a session) must not reuse it from its cache.
+    c.res.headers.append("Vary", "Cookie");
+    return;
+  }
   const lines = await cartLineCount(c.var.db, key, who);
   const rewritten = new HTMLRewriter()
     .on("a.cart-link", {
