@@ -62,6 +62,42 @@ interface RouteRow {
   foreign?: ForeignObject;
 }
 
+// --- issue 7: マイブックリスト (h-lists) ---
+let listSerial = 0;
+/** Patron B's list: a name and a record only B's list has. Snapshot: B's lists, their entries and B's cart lines. */
+async function listOfB(db: Db, owner: TestPatron) {
+  listSerial++;
+  const item = await insertItem(db);
+  const title = `乙さんのリストの本 ${listSerial}`;
+  await env.DB.prepare("UPDATE records SET title = ? WHERE id = ?").bind(title, item.recordId).run();
+  const name = `乙さんだけのリスト ${listSerial}`;
+  const list = await env.DB.prepare("INSERT INTO book_lists (patron_id, name, created_at) VALUES (?, ?, 0) RETURNING id").bind(owner.id, name).first<{ id: number }>();
+  await env.DB.prepare("INSERT INTO book_list_entries (list_id, record_id, added_at) VALUES (?, ?, 0)").bind(list!.id, item.recordId).run();
+  const snapshot = async () => ({
+    lists: (await env.DB.prepare("SELECT id, name FROM book_lists WHERE patron_id = ? ORDER BY id").bind(owner.id).all()).results,
+    entries: (await env.DB.prepare("SELECT e.list_id, e.record_id FROM book_list_entries e JOIN book_lists l ON l.id = e.list_id WHERE l.patron_id = ? ORDER BY e.id").bind(owner.id).all()).results,
+    cart: (await env.DB.prepare("SELECT record_id FROM cart_lines WHERE patron_id = ? ORDER BY id").bind(owner.id).all()).results,
+    anywhere: (await env.DB.prepare("SELECT count(*) AS n FROM cart_lines WHERE record_id = ?").bind(item.recordId).first()),
+  });
+  return { listId: list!.id, recordId: item.recordId, name, title, snapshot };
+}
+/** A-on-B for a route on one of B's lists: A names B's list in the path (and B's record in the form) → 404. */
+function onListOfB(method: Method, suffix: string, form?: (b: Awaited<ReturnType<typeof listOfB>>) => Record<string, string>): RouteRow {
+  return {
+    method,
+    path: `/lists/:id{[0-9]+}${suffix}`,
+    access: "patron",
+    foreign: {
+      status: 404,
+      async setup({ db, owner }) {
+        const b = await listOfB(db, owner);
+        return { path: `/lists/${b.listId}${suffix}`, form: method === "GET" ? undefined : (form?.(b) ?? {}), snapshot: b.snapshot, secret: b.name };
+      },
+    },
+  };
+}
+// --- end issue 7: マイブックリスト ---
+
 // Every route of the app. New routes go here, with who may call them.
 const ROUTES: readonly RouteRow[] = [
   { method: "GET", path: "/health", access: "public" },
@@ -249,6 +285,65 @@ const ROUTES: readonly RouteRow[] = [
   { method: "POST", path: "/staff/holds/paper", access: "staff" },
   { method: "GET", path: "/staff/holds/paper/answer", access: "staff" },
   // --- issue 7: placing holds (h-place) ---
+  // --- issue 7: マイブックリスト (h-lists) --- patron routes; the patron comes from the session, never the request.
+  {
+    method: "GET",
+    path: "/lists",
+    access: "patron",
+    foreign: {
+      status: 200,
+      async setup({ db, owner }) {
+        const b = await listOfB(db, owner);
+        return { path: `/lists?patronId=${owner.id}&id=${b.listId}`, snapshot: b.snapshot, secret: b.name };
+      },
+    },
+  },
+  {
+    method: "POST",
+    path: "/lists",
+    access: "patron",
+    // A's create makes A's list (303), whatever the form names; with B's name it is A's own list of that name.
+    foreign: {
+      status: 303,
+      async setup({ db, owner }) {
+        const b = await listOfB(db, owner);
+        return { path: "/lists", form: { name: `甲さんのリスト ${listSerial}`, patronId: String(owner.id), listId: String(b.listId) }, snapshot: b.snapshot, secret: b.name };
+      },
+    },
+  },
+  {
+    method: "GET",
+    path: "/lists/add",
+    access: "patron",
+    foreign: {
+      status: 200,
+      async setup({ db, owner }) {
+        const b = await listOfB(db, owner);
+        return { path: `/lists/add?record=${b.recordId}&listId=${b.listId}&patronId=${owner.id}`, snapshot: b.snapshot, secret: b.name };
+      },
+    },
+  },
+  {
+    method: "POST",
+    path: "/lists/add",
+    access: "patron",
+    foreign: {
+      status: 404,
+      async setup({ db, owner }) {
+        const b = await listOfB(db, owner);
+        const other = await insertItem(db);
+        return { path: "/lists/add", form: { listId: String(b.listId), recordId: String(other.recordId), patronId: String(owner.id) }, snapshot: b.snapshot, secret: b.name };
+      },
+    },
+  },
+  onListOfB("GET", ""),
+  onListOfB("POST", "/remove", (b) => ({ recordId: String(b.recordId) })),
+  onListOfB("POST", "/rename", () => ({ name: "甲さんが付けた名前" })),
+  onListOfB("GET", "/delete"),
+  onListOfB("POST", "/delete"),
+  onListOfB("POST", "/cart"),
+  { method: "GET", path: "/api/cart/lines", access: "public" },
+  // --- end issue 7: マイブックリスト ---
 ];
 
 // --- issue 7: placing holds (h-place) ---

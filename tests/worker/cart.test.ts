@@ -423,7 +423,7 @@ describe("issue 6 item 5: the cart and logout — the lines stay with their patr
     expect(text).toContain("予約カートの資料: 8冊");
   });
 
-  it(`the merge keeps the limit (${CART_LIMIT}): the earliest lines come in, the rest stay with the patron for later`, async () => {
+  it(`the merge keeps the limit (${CART_LIMIT}): the earliest of the browser's lines join; the rest stay in this browser, and the login shows the cart saying so (issue 7 item 1)`, async () => {
     const p = await insertPatron(createDb(env.DB));
     const client = new TestClient();
     await client.login(p.cardNumber, p.password!);
@@ -431,13 +431,26 @@ describe("issue 6 item 5: the cart and logout — the lines stay with their patr
     await logoutWithForm(client);
     for (let n = 20; n < CART_LIMIT + 5; n++) await add(client, ids.filler(n));
     const anonymousKey = client.cookies.get(CART_COOKIE);
-    await client.login(p.cardNumber, p.password!);
-    expect(await linesOf(client)).toEqual(Array.from({ length: CART_LIMIT }, (_, n) => ids.filler(n)));
-    const behind = (await patronLines(p.id)).filter((l) => l.key !== client.cookies.get(CART_COOKIE));
-    expect(behind.map((l) => l.recordId)).toEqual(Array.from({ length: 5 }, (_, n) => ids.filler(CART_LIMIT + n)));
-    // Nothing the browser collected is left without its patron.
-    const orphans = await env.DB.prepare("SELECT count(*) AS n FROM cart_lines WHERE cart_key = ? AND patron_id IS NULL").bind(anonymousKey!).first<{ n: number }>();
+    const login = await client.loginWithForm(p.cardNumber, p.password!, "/account");
+    expect(login.headers.get("location")).toBe(`/cart?leftOver=5&next=${encodeURIComponent("/account")}`);
+    // The patron's cart: the 20 lines they had, and the browser's 10 earliest.
+    expect((await patronLines(p.id)).map((l) => l.recordId)).toEqual(Array.from({ length: CART_LIMIT }, (_, n) => ids.filler(n)));
+    // The 5 that did not fit: still this browser's (anonymous, under its new key), none left under the old key.
+    const newKey = client.cookies.get(CART_COOKIE)!;
+    const left = await env.DB.prepare("SELECT record_id FROM cart_lines WHERE cart_key = ? AND patron_id IS NULL ORDER BY record_id").bind(newKey).all<{ record_id: number }>();
+    expect(left.results.map((r) => r.record_id)).toEqual(Array.from({ length: 5 }, (_, n) => ids.filler(CART_LIMIT + n)));
+    const orphans = await env.DB.prepare("SELECT count(*) AS n FROM cart_lines WHERE cart_key = ?").bind(anonymousKey!).first<{ n: number }>();
     expect(orphans!.n).toBe(0);
+    const { html } = await client.page(login.headers.get("location")!);
+    const text = textOf(mainOf(html));
+    expect(text).toContain(`ログイン前にこのブラウザーで予約カートに入れた資料のうち5冊は、予約カートが${CART_LIMIT}冊までのため、あなたの予約カートに入りませんでした。`);
+    expect(mainOf(html)).toContain('<a href="/account">続ける</a>');
+    expect(html.match(/class="left-over"/g)).toHaveLength(5);
+    expect(html).toContain(`予約カートを見る (${CART_LIMIT + 5})`);
+    // 「解除」 of one of the patron's lines makes room: the earliest left-over line joins.
+    await remove(client, ids.filler(0));
+    expect((await patronLines(p.id)).map((l) => l.recordId)).toContain(ids.filler(CART_LIMIT));
+    expect(await patronLines(p.id)).toHaveLength(CART_LIMIT);
   });
 
   it("a shared browser whose patron did not log out: once the session is gone, the next person sees nothing of theirs and collects in a cart of their own", async () => {

@@ -12,10 +12,11 @@ import { searchRoutes } from "./routes/search.ts";
 import { catalogRoutes } from "./routes/catalog.ts";
 import { accountRoutes } from "./routes/account.ts";
 import { staffRoutes } from "./routes/staff.ts";
-import { cartRoutes } from "./routes/cart.ts";
 import { terminalRoutes } from "./routes/terminals.ts";
 import { holdsApplyRoutes } from "./routes/holds-apply.ts";
 import { staffHoldsRoutes } from "./routes/staff-holds.ts";
+import { cartCountInHeader, cartRoutes } from "./routes/cart.ts";
+import { bookListRoutes } from "./routes/book-lists.ts";
 import { dbContext, sessionMiddleware } from "./middleware/session.ts";
 
 function wantsHtml(path: string, accept: string | undefined): boolean {
@@ -76,6 +77,7 @@ export function buildApp() {
   // One database handle per request (c.var.db), then who is asking (c.var.session).
   app.use(dbContext);
   app.use(sessionMiddleware);
+  app.use(cartCountInHeader);
 
   // The trivial endpoint the benchmarks compare against.
   app.get("/health", (c) => c.text("ok"));
@@ -88,6 +90,7 @@ export function buildApp() {
   app.route("/", terminalRoutes);
   app.route("/", holdsApplyRoutes);
   app.route("/", staffHoldsRoutes);
+  app.route("/", bookListRoutes);
 
   app.notFound(async (c) => {
     if (wantsHtml(c.req.path, c.req.header("accept"))) {

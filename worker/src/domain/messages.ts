@@ -1,6 +1,6 @@
 // One Japanese message per reason code, for every refusal the service can give. Written for a patron.
 // Numbers that are policy (R02, R13) come from domain/policy.ts, so a message can never disagree with the rule.
-import { BOOK_LIST_ENTRY_LIMIT, BOOK_LIST_LIMIT, CART_LIMIT, HOLD_LIMIT, MAIL_ADDRESS_LIMIT, MAX_RENEWALS, PASSWORD_MAX, PASSWORD_MIN, TERMINAL_LABEL_MAX } from "./policy.ts";
+import { BOOK_LIST_ENTRY_LIMIT, BOOK_LIST_LIMIT, BOOK_LIST_NAME_MAX, CART_LIMIT, HOLD_LIMIT, MAIL_ADDRESS_LIMIT, MAX_RENEWALS, PASSWORD_MAX, PASSWORD_MIN, TERMINAL_LABEL_MAX } from "./policy.ts";
 
 export const MESSAGES = {
   // Search (R10)
@@ -87,6 +87,13 @@ export const MESSAGES = {
   hold_form_expired: "この申込画面は古くなっています。「予約申込」の画面を開き直して、もう一度お申し込みください。",
   hold_in_progress: "この申込みは処理中です。しばらくしてから「予約状況一覧」でご確認ください。",
   reception_time_invalid: "受付日時を「2026-12-01T10:30」のように入力してください（未来の日時は入力できません）。",
+  // マイブックリスト (issue 7 item 9, h-lists)
+  book_list_name_empty: "マイブックリストの名前を入力してください。",
+  book_list_name_too_long: `マイブックリストの名前は${BOOK_LIST_NAME_MAX}文字までです。`,
+  book_list_name_control: "マイブックリストの名前に、改行やタブなどの使えない文字が含まれています。",
+  book_list_not_found: "そのマイブックリストは見つかりませんでした。",
+  book_list_record_invalid: "マイブックリストに入れる書誌の指定が正しくありません。書誌のページから「マイブックリストに追加」を押してください。",
+  book_list_invalid: "マイブックリストを選んでください。",
   // Generic
   not_found: "お探しのページは見つかりませんでした。",
   record_not_found: "この書誌は見つかりませんでした。",

@@ -37,7 +37,8 @@ const ALLOWED_TYPES = new Set([...FORM_TYPES, "application/json"]);
 /**
  * Forms on the static (Astro-built) pages cannot carry a per-browser token. Each one is listed here, with the
  * reason it is safe on the origin, fetch-metadata and body-type checks alone:
- *   POST /cart — 「予約カートに入れる」 on record pages: adds one record to the browser's cart. No hold is placed
+ *   POST /cart — 「予約カートに入れる」 on record pages and (issue 7 item 1) on each search result, whose pages are
+ *   shared-cached and carry no token either: adds one record to the browser's cart. No hold is placed
  *   (placing holds is a Worker-rendered form with a token), adding twice changes nothing, and the worst a
  *   forged request could do is put a book in someone's cart.
  */

@@ -19,7 +19,7 @@ import { loginPatron, type LoginPatronResult } from "../services/login.ts";
 import { applyPassword, changePassword } from "../services/passwords.ts";
 import { terminalOfSession } from "../services/terminals.ts";
 import { accountMain, applyFormMain, applyIntroMain, loginMain, noticeCode, passwordChangeMain } from "../views/account.ts";
-import { restoreCartAtLogin } from "./cart.ts";
+import { cartAfterLogin, restoreCartAtLogin } from "./cart.ts";
 import { asFormError, clientAddress, endSession, formText, page, safeNext, seeOther } from "./support.ts";
 
 export { safeNext } from "./support.ts";
@@ -80,11 +80,11 @@ accountRoutes.post("/login", async (c) => {
       now: Date.now(),
     });
     setLoginCookies(c, result);
-    // Issue 6 item 5: the patron's cart lines come back, merged with what this browser collected.
-    await restoreCartAtLogin(c, result.patron.id);
+    // Issue 6 item 5, issue 7 item 1: this browser's lines join the patron's cart; what did not fit, the cart says.
+    const leftOver = await restoreCartAtLogin(c, result.patron.id);
     // A token copied from a page before the login is useless after it.
     await rotateCsrfCookie(c);
-    return seeOther(c, afterLogin(result.patron.temporary, next));
+    return seeOther(c, result.patron.temporary ? afterLogin(true, next) : cartAfterLogin(leftOver, next));
   } catch (err) {
     const error = asFormError(err);
     return page(c, {
@@ -215,12 +215,12 @@ accountRoutes.post("/api/session", async (c) => {
     now: Date.now(),
   });
   setLoginCookies(c, result);
-  await restoreCartAtLogin(c, result.patron.id);
+  const leftOver = await restoreCartAtLogin(c, result.patron.id);
   await rotateCsrfCookie(c);
   c.header("Cache-Control", "no-store");
   return c.json({
     patron: { name: result.patron.name, temporary: result.patron.temporary },
-    location: afterLogin(result.patron.temporary, safeNext(input.next)),
+    location: result.patron.temporary ? afterLogin(true, safeNext(input.next)) : cartAfterLogin(leftOver, safeNext(input.next)),
   });
 });
 

@@ -12,16 +12,20 @@
 // restoreCartAtLogin below, called by routes/account.ts), at logout they stay with the patron and the browser's
 // cart is emptied (routes/support.ts endSession). R05: a temporary-password session may do nothing here.
 // Bad or unknown record ids answer 400/404 pages, never a 500.
+// Issue 7 item 1: while logged in the cart is the patron's on every device (data/cart.ts); lines collected before the
+// login join it (restoreCartAtLogin); the header's 「予約カートを見る (n)」 is written into every Worker page by
+// cartCountInHeader, and on static pages by site/public/cart-lines.js through GET /api/cart/lines.
+//   GET  /api/cart/lines  {"lines": n} for the static pages' header script (private, no-store)
 import { Hono, type Context, type MiddlewareHandler } from "hono";
 import type { AppEnv } from "../env.ts";
 import { AppError, reason, refusal } from "../errors.ts";
 import { MESSAGES } from "../domain/messages.ts";
 import { COOKIE_NAMES, readCookie, setCookieValue } from "../middleware/cookies.ts";
 import { csrfField } from "../middleware/csrf.ts";
-import { addToCart, cartRecordLabel, gatherCartAtLogin, isCartKey, listCart, removeFromCart } from "../services/cart.ts";
-import { cartMain, cartRefusedMain, CART_TITLE } from "../views/cart.ts";
+import { addToCart, cartLineCount, cartRecordLabel, gatherCartAtLogin, isCartKey, listCart, removeFromCart } from "../services/cart.ts";
+import { cartLinkText, cartMain, cartRefusedMain, CART_TITLE } from "../views/cart.ts";
 import { parseRecordId } from "./catalog.ts";
-import { asFormError, formText, page, seeOther } from "./support.ts";
+import { asFormError, formText, page, safeNext, seeOther } from "./support.ts";
 
 export const cartRoutes = new Hono<AppEnv>();
 
@@ -35,22 +39,63 @@ export function cartCookie(c: Context, key: string): string {
   return setCookieValue(c, "cart", key, CART_COOKIE_MAX_AGE);
 }
 
-function cartKey(c: Context<AppEnv>): string | null {
+export function cartKey<E extends AppEnv>(c: Context<E>): string | null {
   const value = readCookie(c, "cart");
   return isCartKey(value) ? value : null;
 }
 
 /** The logged-in patron whose lines the cart shows (null: nobody, or staff). */
-function viewer(c: Context<AppEnv>): number | null {
+export function viewer<E extends AppEnv>(c: Context<E>): number | null {
   const s = c.get("session");
   return s?.kind === "patron" ? s.patronId : null;
 }
 
-/** Login (routes/account.ts): the patron's lines come back into this browser's cart, under a new key. */
-export async function restoreCartAtLogin(c: Context<AppEnv>, patronId: number): Promise<void> {
-  const { cartKey: key } = await gatherCartAtLogin(c.var.db, { cartKey: cartKey(c), patronId });
+/**
+ * Login (routes/account.ts): this browser's lines join the patron's cart, under a new key. Answers how many of the
+ * browser's lines did not fit (R13's limit); the login then shows the cart (cartAfterLogin), which names them.
+ */
+export async function restoreCartAtLogin(c: Context<AppEnv>, patronId: number): Promise<number> {
+  const { cartKey: key, leftOver } = await gatherCartAtLogin(c.var.db, { cartKey: cartKey(c), patronId });
   c.header("Set-Cookie", cartCookie(c, key), { append: true });
+  return leftOver;
 }
+
+/** Where a login goes when lines did not fit: the cart, saying so, with the way on to `next`. */
+export function cartAfterLogin(leftOver: number, next: string): string {
+  return leftOver > 0 ? `/cart?leftOver=${leftOver}&next=${encodeURIComponent(next)}` : next;
+}
+
+/**
+ * Issue 7 item 1: 「予約カートを見る (n)」 on every page the Worker renders, counted once here after the route (one
+ * indexed count; none for a visitor with neither a cart nor a session on a page shared caches may keep — the static
+ * pages' header script asks for that one; it says Vary: Cookie, so the browser asks again once it has a cart). A
+ * page that gets a count is this browser's alone: never shared-cached.
+ */
+export const cartCountInHeader: MiddlewareHandler<AppEnv> = async (c, next) => {
+  await next();
+  if (!(c.res.headers.get("content-type") ?? "").startsWith("text/html")) return;
+  const key = cartKey(c);
+  const who = viewer(c);
+  const shared = /\bpublic\b/.test(c.res.headers.get("cache-control") ?? "");
+  if (shared && key === null && who === null) {
+    // The uncounted shared page: a browser that later has a cart (or a session) must not reuse it from its cache.
+    c.res.headers.append("Vary", "Cookie");
+    return;
+  }
+  const lines = await cartLineCount(c.var.db, key, who);
+  const rewritten = new HTMLRewriter()
+    .on("a.cart-link", {
+      element(el) {
+        el.setInnerContent(cartLinkText(lines));
+        el.setAttribute("data-cart-lines", String(lines));
+      },
+    })
+    .transform(c.res);
+  const res = new Response(rewritten.body, rewritten);
+  if (shared) res.headers.set("Cache-Control", "private, no-store");
+  c.res = undefined;
+  c.res = res;
+};
 
 /** R05: with a temporary password the cart is closed too: a page goes to 「パスワード変更」, a post is refused. */
 const refuseTemporaryPassword: MiddlewareHandler<AppEnv> = async (c, next) => {
@@ -77,6 +122,11 @@ function badRecordId(c: Context<AppEnv>): Promise<Response> {
   return refused(c, new AppError("bad_request", MESSAGES.cart_record_invalid));
 }
 
+cartRoutes.get("/api/cart/lines", async (c) => {
+  c.header("Cache-Control", "private, no-store");
+  return c.json({ lines: await cartLineCount(c.var.db, cartKey(c), viewer(c)) });
+});
+
 cartRoutes.post("/cart", refuseTemporaryPassword, async (c) => {
   const recordId = parseRecordId(formText(await c.req.parseBody(), "recordId"));
   if (recordId === null) return badRecordId(c);
@@ -98,6 +148,8 @@ cartRoutes.get("/cart", refuseTemporaryPassword, async (c) => {
   const added = parseRecordId(c.req.query("added")) ?? undefined;
   const already = parseRecordId(c.req.query("already")) ?? undefined;
   const removedId = parseRecordId(c.req.query("removed"));
+  const leftOver = lines.filter((l) => l.leftOver).length;
+  const afterLogin = c.req.query("leftOver") !== undefined ? safeNext(c.req.query("next")) : undefined;
   // The add answered with a cart cookie and sent the browser here: a browser that refuses cookies comes back
   // without one, and its cart can never hold anything.
   const cookiesRefused = (added !== undefined || already !== undefined) && key === null;
@@ -112,6 +164,8 @@ cartRoutes.get("/cart", refuseTemporaryPassword, async (c) => {
       removed: removedId !== null && removedLabel ? { recordId: removedId, ...removedLabel } : undefined,
       cookiesRefused,
       loggedIn: viewer(c) !== null,
+      leftOver,
+      afterLogin,
     }).toString(),
   });
 });

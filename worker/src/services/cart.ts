@@ -7,6 +7,7 @@ import { AppError, reason } from "../errors.ts";
 import { getAvailability } from "../data/catalog-read.ts";
 import {
   cartFacts,
+  countCartLines,
   deleteCartLine,
   gatherCart,
   insertCartLine,
@@ -73,28 +74,38 @@ export async function addToCart(
   throw refuseAdd(["cart_full"]);
 }
 
+/** The cart as its page shows it: logged in, the patron's lines from every device plus this browser's left-over ones. */
 export async function listCart(db: Db, cartKey: string | null, viewer: number | null): Promise<CartLine[]> {
-  return cartKey ? listCartLines(db, cartKey, viewer) : [];
+  return cartKey || viewer !== null ? listCartLines(db, cartKey, viewer) : [];
 }
 
-/** 「解除」: removes the record from this cart only. Removing a line that is not there (a second press) changes nothing. */
+/** Issue 7 item 1: the number in the header's 「予約カートを見る (n)」 — the lines the cart page would list. */
+export function cartLineCount(db: Db, cartKey: string | null, viewer: number | null): Promise<number> {
+  return countCartLines(db, cartKey, viewer);
+}
+
+/** 「解除」: removes the record from this cart only (logged in: left-over lines of this browser fill the room). Removing a line that is not there (a second press) changes nothing. */
 export async function removeFromCart(db: Db, input: { cartKey: string | null; recordId: number; viewer: number | null }): Promise<boolean> {
-  return input.cartKey ? deleteCartLine(db, input.cartKey, input.recordId, input.viewer) : false;
+  return deleteCartLine(db, input.cartKey, input.recordId, input.viewer, CART_LIMIT);
 }
 
 /**
- * At login: the patron's lines from earlier carts and this browser's anonymous lines, in one new cart (a new key:
- * whoever knew the old one learns nothing of the patron's), one line per record, CART_LIMIT kept.
+ * At login (issue 7 item 1): this browser's anonymous lines join the patron's cart — the same on every device — under
+ * a new key (whoever knew the old one learns nothing of the patron's), one line per record, CART_LIMIT kept, the
+ * earliest first. `leftOver`: anonymous lines that did not fit; they stay in this browser and the cart page says so.
  */
-export async function gatherCartAtLogin(db: Db, input: { cartKey: string | null; patronId: number }): Promise<{ cartKey: string; lines: number }> {
+export async function gatherCartAtLogin(
+  db: Db,
+  input: { cartKey: string | null; patronId: number },
+): Promise<{ cartKey: string; lines: number; leftOver: number }> {
   const newKey = newCartKey();
-  const lines = await gatherCart(db, { oldKey: input.cartKey, newKey, patronId: input.patronId, limit: CART_LIMIT });
-  return { cartKey: newKey, lines };
+  const { lines, leftOver } = await gatherCart(db, { oldKey: input.cartKey, newKey, patronId: input.patronId, limit: CART_LIMIT });
+  return { cartKey: newKey, lines, leftOver };
 }
 
 /** At logout: the browser's lines stay with the patron (the route then clears the browser's cart cookie). */
 export async function keepCartAtLogout(db: Db, input: { cartKey: string | null; patronId: number }): Promise<void> {
-  if (input.cartKey) await keepCartWithPatron(db, input.cartKey, input.patronId);
+  if (input.cartKey) await keepCartWithPatron(db, input.cartKey, input.patronId, CART_LIMIT);
 }
 
 /** The title (and volume) of a record the cart page names after a removal; null for an unknown record. */

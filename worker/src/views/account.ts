@@ -94,6 +94,7 @@ ${v.terminal ? terminalBanner(v.terminal) : ""}${notice(v.notice)}
 <h2>メニュー</h2>
 <ul class="menu">
 <li><a href="/account/password">パスワード変更</a></li>
+<li><a href="/lists">マイブックリスト</a></li>
 </ul>
 <h2>ログアウト</h2>
 <p>共用のパソコンや館内OPACでは、使い終わったら必ずログアウトしてください。</p>

@@ -5,6 +5,12 @@ import type { CartLine } from "../services/cart.ts";
 import { errorBox, h, type FormError, type Html } from "./forms.ts";
 
 export const CART_TITLE = "予約カート";
+/** The header link (site/src/layouts/Base.astro); issue 7 item 1: with the number of lines, part of the link's text. */
+export const CART_LINK_LABEL = "予約カートを見る";
+
+export function cartLinkText(lines: number): string {
+  return `${CART_LINK_LABEL} (${lines})`;
+}
 export const REMOVE_LABEL = "解除";
 export const UNDO_LABEL = "元に戻す";
 /** R13: the cart only collects candidates. */
@@ -25,6 +31,10 @@ export interface CartView {
   /** The add sent the browser here with a cart cookie, and none came back. */
   cookiesRefused: boolean;
   loggedIn: boolean;
+  /** Issue 7 item 1: lines of this browser that did not fit into the patron's cart at login (R13's limit). */
+  leftOver?: number;
+  /** The login's own destination, when the login came here first to say that lines did not fit. */
+  afterLogin?: string;
 }
 
 function titleOf(l: { title: string; volumeLabel: string | null }): string {
@@ -33,10 +43,20 @@ function titleOf(l: { title: string; volumeLabel: string | null }): string {
 
 function lineHtml(line: CartLine, csrf: Html): Html {
   const titleId = `cart-line-${line.recordId}`;
-  return h`<li><p><a id="${titleId}" href="/catalog/${line.recordId}/">${line.title}</a>${
+  return h`<li${line.leftOver ? h` class="left-over"` : ""}><p>${line.leftOver ? h`<strong>${LEFT_OVER_MARK}</strong><br>` : ""}<a id="${titleId}" href="/catalog/${line.recordId}/">${line.title}</a>${
     line.volumeLabel ? h` <span class="volume">${line.volumeLabel}</span>` : ""
   }${line.author ? h`<br><small>${line.author}</small>` : ""}</p>
 <form method="post" action="/cart/remove">${csrf}<input type="hidden" name="recordId" value="${line.recordId}"><button type="submit" aria-describedby="${titleId}">${REMOVE_LABEL}</button></form></li>`;
+}
+
+/** Issue 7 item 1: a line collected before the login that the patron's cart had no room for. */
+export const LEFT_OVER_MARK = "ログイン前に入れた資料（予約カートに入りきりませんでした）";
+
+function leftOverHtml(v: CartView): Html | string {
+  if (!v.leftOver) return "";
+  return h`<div class="note" role="status"><p>ログイン前にこのブラウザーで予約カートに入れた資料のうち${v.leftOver}冊は、予約カートが${CART_LIMIT}冊までのため、あなたの予約カートに入りませんでした。下の一覧で「${LEFT_OVER_MARK}」と書かれた資料です。ほかの資料を${REMOVE_LABEL}すると、空いた分だけ、入りきらなかった資料が入れた順に入ります。ログアウトすると、入りきらなかった資料は予約カートから消えます。</p>${
+    v.afterLogin ? h`<p><a href="${v.afterLogin}">続ける</a></p>` : ""
+  }</div>`;
 }
 
 function statusHtml(v: CartView): Html | string {
@@ -56,13 +76,14 @@ function statusHtml(v: CartView): Html | string {
 export function cartMain(v: CartView): Html {
   return h`<h1>${CART_TITLE}</h1>
 ${statusHtml(v)}
+${leftOverHtml(v)}
 <p><strong>${NOT_A_HOLD_TEXT}</strong>予約カートは予約したい資料の候補を集めておく場所です（${CART_LIMIT}冊まで）。${
     v.loggedIn ? "ログイン中に入れた資料は、ログアウトしても次にログインしたときに戻ります。" : "ログインすると、予約カートの資料はあなたの図書館カードに結びつき、ログアウトしても次にログインしたときに戻ります。"
   }</p>
 ${
   v.lines.length
     ? h`<p>予約カートの資料: ${v.lines.length}冊</p><ul class="cart-lines">${v.lines.map((l) => lineHtml(l, v.csrf))}</ul>`
-    : h`<p>予約カートに資料はありません。資料を探して、書誌のページの「予約カートに入れる」を押してください。</p><p><a href="/">資料を探す</a></p>`
+    : h`<p>予約カートに資料はありません。資料を探して、書誌のページや検索結果の「予約カートに入れる」を押してください。</p><p><a href="/">資料を探す</a></p>`
 }
 <p>予約できるのは、1人${HOLD_LIMIT}冊までです（図書・雑誌あわせて。インターネット・館内OPAC・窓口の申込書による予約をすべて含みます）。</p>
 ${v.lines.length ? h`<p><a href="/holds/apply">予約申込へ進む</a></p>` : ""}

@@ -20,6 +20,8 @@ function h(strings: TemplateStringsArray, ...values: unknown[]): Html {
 /** R11 — the exact words patrons are told to look for. */
 export const NOT_HOLDABLE_TEXT = "この書誌は予約できません。";
 export const ADD_TO_CART_LABEL = "予約カートに入れる";
+/** Issue 7 item 9: 「マイブックリスト」. */
+export const ADD_TO_BOOK_LIST_LABEL = "マイブックリストに追加";
 export const LATEST_AVAILABILITY_LABEL = "最新の所蔵状況を見る";
 
 const MATERIAL_LABELS: Record<string, string> = {
@@ -111,14 +113,24 @@ export function recordHead(page: RecordPage, origin: string): Html {
   return h`<link rel="canonical" href="${recordUrl(origin, page.record.id)}"><meta name="description" content="${recordDescription(page)}"><script type="application/ld+json">${raw(jsonForScript(recordJsonLd(page, origin)))}</script>`;
 }
 
+/**
+ * Issue 7 item 9: 「マイブックリストに追加」 on every record page (a reading list may hold any record, holdable or not).
+ * The static page cannot know the session or the patron's lists, so it is a link to GET /lists/add, a Worker page:
+ * it sends a visitor who is not logged in to 「ログイン」 and back, then offers a select of the patron's lists (and
+ * a new list's name). The Worker's fallback record pages render the same body, hence the same link.
+ */
+export function bookListLink(recordId: number): Html {
+  return h`<p class="book-list-add"><a href="/lists/add?record=${recordId}">${ADD_TO_BOOK_LIST_LABEL}</a></p>`;
+}
+
 /** R11: the cart form (plain POST, works without JS) or exactly 「この書誌は予約できません。」 and why. */
 export function holdBlock(recordId: number, decision: HoldabilityDecision): Html {
   if (decision.ok) {
-    return h`<form method="post" action="/cart" class="hold"><input type="hidden" name="recordId" value="${recordId}"><button type="submit">${ADD_TO_CART_LABEL}</button></form>`;
+    return h`<form method="post" action="/cart" class="hold"><input type="hidden" name="recordId" value="${recordId}"><button type="submit">${ADD_TO_CART_LABEL}</button></form>${bookListLink(recordId)}`;
   }
   return h`<div class="hold"><p class="not-holdable">${NOT_HOLDABLE_TEXT}</p>${
     decision.reasons.length ? h`<ul class="reasons">${decision.reasons.map((r) => h`<li>${MESSAGES[r]}</li>`)}</ul>` : ""
-  }</div>`;
+  }</div>${bookListLink(recordId)}`;
 }
 
 /** Holdings by branch. Status cells carry the copy id so the live island can refresh them. */

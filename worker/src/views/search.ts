@@ -7,7 +7,7 @@ import type { FacetCount, SearchHit } from "../data/search.ts";
 import type { Reason } from "../errors.ts";
 import { SEARCH_PARAMS, SEARCH_TEXT_MAX, type SearchParamName, type SearchParams } from "../domain/search-query.ts";
 import type { SearchResult } from "../services/search.ts";
-import { materialLabel } from "./record.ts";
+import { ADD_TO_BOOK_LIST_LABEL, ADD_TO_CART_LABEL, materialLabel } from "./record.ts";
 
 type Html = HtmlEscapedString;
 
@@ -132,15 +132,32 @@ export function availabilityText(hit: Pick<SearchHit, "copies" | "available" | "
   return `すべて貸出中などで棚にありません（所蔵 ${hit.copies}冊）`;
 }
 
+/**
+ * Issue 7 items 1 and 9: under each hit, 「予約カートに入れる」 for a holdable record (R11: a loanable copy that can
+ * reach a patron in the city — exactly SearchHit.loanable > 0, the same SQL as the record page's decision) and
+ * 「マイブックリストに追加」. Results pages are shared-cached and carry no CSRF token, so the cart form is the record
+ * page's tokenless POST /cart (middleware/csrf.ts TOKENLESS_FORM_POSTS), and the list control is a link to
+ * GET /lists/add, a Worker page that asks to log in when needed and then offers the patron's lists. The button
+ * names its record through aria-describedby (the hit's title line).
+ */
+function hitActions(hit: SearchHit): Html {
+  return h`<div class="hit-actions">${
+    hit.loanable > 0
+      ? h`<form method="post" action="/cart"><input type="hidden" name="recordId" value="${hit.id}"><button type="submit" aria-describedby="hit-${hit.id}">${ADD_TO_CART_LABEL}</button></form>`
+      : ""
+  }<a href="/lists/add?record=${hit.id}" aria-describedby="hit-${hit.id}">${ADD_TO_BOOK_LIST_LABEL}</a></div>`;
+}
+
 function hitItem(hit: SearchHit): Html {
   const details = [hit.publisher, hit.pubYear ? `${hit.pubYear}年` : null, materialLabel(hit.materialType), hit.ndc ? `分類 ${hit.ndc}` : null]
     .filter((x): x is string => !!x)
     .join(" ／ ");
   return h`<li class="hit">
-<p class="hit-title"><a href="/catalog/${hit.id}/">${titleWithReading(hit)}</a>${hit.subtitle ? h` <span class="subtitle-inline">${hit.subtitle}</span>` : ""}</p>
+<p class="hit-title" id="hit-${hit.id}"><a href="/catalog/${hit.id}/">${titleWithReading(hit)}</a>${hit.subtitle ? h` <span class="subtitle-inline">${hit.subtitle}</span>` : ""}</p>
 ${hit.seriesTitle ? h`<p class="hit-series"><small>シリーズ: ${hit.seriesTitle}${hit.volumeLabel ? h` ${hit.volumeLabel}` : ""}</small></p>` : ""}
 <p class="hit-meta">${people(hit)}${hit.people.length || hit.responsibility ? h`<br>` : ""}<small>${details}</small></p>
 <p class="hit-availability">${availabilityText(hit)}</p>
+${hitActions(hit)}
 </li>`;
 }
 
