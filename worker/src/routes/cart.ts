@@ -21,6 +21,9 @@ import { csrfField } from "../middleware/csrf.ts";
 import { addToCart, cartRecordLabel, gatherCartAtLogin, isCartKey, listCart, removeFromCart } from "../services/cart.ts";
 import { cartMain, cartRefusedMain, CART_TITLE } from "../views/cart.ts";
 import { parseRecordId } from "./catalog.ts";
+// issue 7 item 4 (h-series): the 「順番予約」 entry on the cart page.
+import { cartSeries } from "../services/series-placement.ts";
+import { seriesEntryHtml } from "../views/holds-series.ts";
 import { asFormError, formText, page, seeOther } from "./support.ts";
 
 export const cartRoutes = new Hono<AppEnv>();
@@ -112,6 +115,8 @@ cartRoutes.get("/cart", refuseTemporaryPassword, async (c) => {
       removed: removedId !== null && removedLabel ? { recordId: removedId, ...removedLabel } : undefined,
       cookiesRefused,
       loggedIn: viewer(c) !== null,
+      // issue 7 item 4 (h-series): 「順番予約」 when two or more volumes of one series are in the cart.
+      seriesEntry: lines.length >= 2 ? seriesEntryHtml(await cartSeries(db, { cartKey: key, patronId: viewer(c) })) : "",
     }).toString(),
   });
 });

@@ -25,6 +25,8 @@ export interface CartView {
   /** The add sent the browser here with a cart cookie, and none came back. */
   cookiesRefused: boolean;
   loggedIn: boolean;
+  // issue 7 item 4 (h-series): the 「順番予約」 entry (views/holds-series.ts seriesEntryHtml), shown after the lines.
+  seriesEntry?: Html | string;
 }
 
 function titleOf(l: { title: string; volumeLabel: string | null }): string {
@@ -61,7 +63,7 @@ ${statusHtml(v)}
   }</p>
 ${
   v.lines.length
-    ? h`<p>予約カートの資料: ${v.lines.length}冊</p><ul class="cart-lines">${v.lines.map((l) => lineHtml(l, v.csrf))}</ul>`
+    ? h`<p>予約カートの資料: ${v.lines.length}冊</p><ul class="cart-lines">${v.lines.map((l) => lineHtml(l, v.csrf))}</ul>${v.seriesEntry ?? ""}`
     : h`<p>予約カートに資料はありません。資料を探して、書誌のページの「予約カートに入れる」を押してください。</p><p><a href="/">資料を探す</a></p>`
 }
 <p>予約できるのは、1人${HOLD_LIMIT}冊までです（図書・雑誌あわせて。インターネット・館内OPAC・窓口の申込書による予約をすべて含みます）。このホームページからの予約の申込みは、まだできません。予約は図書館の窓口でお申し込みください。</p>
