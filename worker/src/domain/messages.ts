@@ -70,6 +70,16 @@ export const MESSAGES = {
   book_list_name_taken: "同じ名前のマイブックリストがすでにあります。別の名前にしてください。",
   already_in_book_list: "この書誌はすでにこのマイブックリストに入っています。",
   series_order_pending: "順番予約の前の巻がまだ用意できていないため、この巻は確保できません。",
+  // Holds: placing (issue 7, h-place: R13, R14, R20, R36, R43, R12/R16 paper form)
+  not_in_cart: "この書誌は予約カートに入っていません。予約カートから「予約申込」へ進んでください。",
+  on_shelf_at_terminal: "この資料はこの図書館の書架にあります。予約せずに、書架からお取りください。",
+  hold_lines_none: "予約する資料にチェックを入れてください。",
+  hold_lines_invalid: "予約する資料の指定が正しくありません。予約カートから「予約申込」へ進んでください。",
+  hold_contact_invalid: "「連絡方法」を「メール」「電話」「連絡不要」から選んでください。",
+  hold_mail_unavailable: "メールアドレスが登録されていないため、「メール」は選べません。「電話」か「連絡不要」を選んでください。",
+  hold_form_expired: "この申込画面は古くなっています。「予約申込」の画面を開き直して、もう一度お申し込みください。",
+  hold_in_progress: "この申込みは処理中です。しばらくしてから「予約状況一覧」でご確認ください。",
+  reception_time_invalid: "受付日時を「2026-12-01T10:30」のように入力してください（未来の日時は入力できません）。",
   // Holds: ordered holds 順番予約 from the cart (issue 7 item 4, R15)
   series_too_few_volumes: "順番予約には、同じシリーズの巻が予約カートに2冊以上必要です。",
   series_volume_refused: "予約できない巻があるため、順番予約を申し込めません。その巻を予約カートから「解除」するか、予約できるようになってから申し込んでください。",
@@ -78,8 +88,6 @@ export const MESSAGES = {
   series_choice_invalid: "順番予約するシリーズの指定が正しくありません。予約カートから「順番予約」を選び直してください。",
   series_not_in_cart: "予約カートに入っていない巻が指定されました。予約カートから「順番予約」を選び直してください。",
   series_pickup_invalid: "「受取館」は一覧の図書館から選んでください。",
-  series_contact_invalid: "「連絡方法」は一覧から選んでください。",
-  series_mail_unavailable: "メールアドレスが登録されていないため、「メール」は選べません。「電話」か「連絡不要」を選んでください。",
   series_request_invalid: "順番予約の申込み内容を読み取れませんでした。予約カートから「順番予約」をやり直してください。",
   // Generic
   not_found: "お探しのページは見つかりませんでした。",

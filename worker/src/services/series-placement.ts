@@ -124,8 +124,8 @@ export async function readSeriesRequest(
   const pickup = choices.pickupBranches.find((b) => String(b.id) === input.pickup);
   if (!pickup) reasons.push(bad("series_pickup_invalid", "pickup"));
   const contact = (CONTACT_METHODS as readonly string[]).includes(input.contact) ? (input.contact as ContactMethod) : null;
-  if (!contact) reasons.push(bad("series_contact_invalid", "contact"));
-  else if (contact === "mail" && !choices.mailAddress) reasons.push(bad("series_mail_unavailable", "contact"));
+  if (!contact) reasons.push(bad("hold_contact_invalid", "contact"));
+  else if (contact === "mail" && !choices.mailAddress) reasons.push(bad("hold_mail_unavailable", "contact"));
   if (reasons.length) throw refusal("bad_request", reasons);
   return {
     series,
