@@ -7,7 +7,8 @@
 // holds_one_active (already held) are the backstop: either one aborts the batch, which rolls back whole.
 import { sql, type SQL } from "drizzle-orm";
 import { ACTIVE_HOLD_STATUSES, HELD_ITEM_STATUSES, type ContactMethod, type HoldChannel, type HoldStatus } from "../domain/vocabulary.ts";
-import type { HoldabilityBranch, HoldabilityItem } from "../domain/holdability.ts";
+import type { HoldabilityBranch } from "../domain/holdability.ts";
+import type { PlacementItem } from "../domain/hold-placement.ts";
 import type { SeriesVolume } from "../domain/series-placement.ts";
 import { d1Client, d1Statement, type Db } from "./db.ts";
 
@@ -53,28 +54,31 @@ export async function seriesVolumesInCart(db: Db, cartKey: string | null, patron
 
 export interface PlacementRows {
   /** Held copies (not withdrawn) of each record, for R11. */
-  items: Map<number, HoldabilityItem[]>;
+  items: Map<number, PlacementItem[]>;
   branches: HoldabilityBranch[];
   /** Of the records asked about, those the patron holds already (an active hold). */
   heldRecordIds: Set<number>;
   /** The patron's active holds, every channel (R14). */
   activeHolds: number;
+  /** R36: the branch of the session's OPAC terminal (null on the web). */
+  terminalBranchId: number | null;
 }
 
 /** What R11, R14 and "no second active hold" need about these records and this patron, in one round trip. */
-export async function placementRows(db: Db, patronId: number, recordIds: readonly number[]): Promise<PlacementRows> {
+export async function placementRows(db: Db, patronId: number, recordIds: readonly number[], terminalId: number | null): Promise<PlacementRows> {
   const ids = recordIds.length ? idList(recordIds) : sql`NULL`;
   const client = d1Client(db);
-  const [items, branches, held, count] = await client.batch([
-    d1Statement(db, sql`SELECT record_id, branch_id, loanable, status FROM items WHERE record_id IN (${ids}) AND status IN ${HELD}`),
+  const [items, branches, held, count, terminal] = await client.batch([
+    d1Statement(db, sql`SELECT record_id, branch_id, loanable, status, shelf_mark FROM items WHERE record_id IN (${ids}) AND status IN ${HELD}`),
     d1Statement(db, sql`SELECT id, in_city FROM branches`),
     d1Statement(db, sql`SELECT DISTINCT record_id FROM holds WHERE patron_id = ${patronId} AND status IN ${ACTIVE} AND record_id IN (${ids})`),
     d1Statement(db, sql`SELECT count(*) AS n FROM holds WHERE patron_id = ${patronId} AND status IN ${ACTIVE}`),
+    d1Statement(db, sql`SELECT branch_id FROM opac_terminals WHERE id = ${terminalId}`),
   ]);
-  const byRecord = new Map<number, HoldabilityItem[]>();
-  for (const r of (items!.results ?? []) as { record_id: number; branch_id: number; loanable: number; status: string }[]) {
+  const byRecord = new Map<number, PlacementItem[]>();
+  for (const r of (items!.results ?? []) as { record_id: number; branch_id: number; loanable: number; status: string; shelf_mark: string | null }[]) {
     const list = byRecord.get(r.record_id) ?? [];
-    list.push({ branchId: r.branch_id, loanable: !!r.loanable, status: r.status });
+    list.push({ branchId: r.branch_id, loanable: !!r.loanable, status: r.status, shelfMark: r.shelf_mark });
     byRecord.set(r.record_id, list);
   }
   return {
@@ -82,6 +86,7 @@ export async function placementRows(db: Db, patronId: number, recordIds: readonl
     branches: ((branches!.results ?? []) as { id: number; in_city: number }[]).map((b) => ({ id: b.id, inCity: !!b.in_city })),
     heldRecordIds: new Set(((held!.results ?? []) as { record_id: number }[]).map((r) => r.record_id)),
     activeHolds: Number(((count!.results ?? []) as { n: number }[])[0]?.n ?? 0),
+    terminalBranchId: ((terminal!.results ?? []) as { branch_id: number }[])[0]?.branch_id ?? null,
   };
 }
 

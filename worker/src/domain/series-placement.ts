@@ -1,9 +1,9 @@
 // R15 (issue 7 item 4): 順番予約 — ordered holds on the volumes of one series, placed from the 「予約カート」.
 // Pure rules over explicit facts: which cart lines make a series, the default order (volume order), the patron's
-// order from the 「順番」 number fields, and whether the group may be placed. An ordered hold is all or nothing:
+// order from the 「順番」 number fields, and whether the group may be placed (each volume by h-place's decideLine). An ordered hold is all or nothing:
 // every volume is one hold (the guide: 1冊1件) in one group, so when one volume cannot be held, or the volumes do
 // not fit in the patron's remaining R14 slots, no volume is held. Every reason is returned, never only the first.
-import type { HoldabilityDecision, HoldabilityReason } from "./holdability.ts";
+import { decideLine, type PlacementLineFacts, type PlacementReason } from "./hold-placement.ts";
 import type { ReasonCode } from "./messages.ts";
 
 /** A cart line that is a volume of a series. */
@@ -83,22 +83,19 @@ export function orderFromPositions(volumes: readonly SeriesVolume[], positions: 
   return { ok: true, recordIds: slots as number[] };
 }
 
-/** What the placement decision needs to know about one volume. */
-export interface SeriesLineFacts {
-  recordId: number;
-  /** R11 for this record (domain/holdability.ts decideHoldable). */
-  holdable: HoldabilityDecision;
-  /** The patron has an active hold on this record already (one active hold per patron and record). */
-  alreadyHeld: boolean;
-}
+/** What the placement decision needs to know about one volume: h-place's per-line facts (R11, R36, already held). */
+export type SeriesLineFacts = PlacementLineFacts;
 
-export type SeriesLineReason = HoldabilityReason | "already_held";
+export type SeriesLineReason = Exclude<PlacementReason, "hold_limit_reached">;
 
-/** Every reason one volume cannot be held. */
-export function lineReasons(line: SeriesLineFacts): SeriesLineReason[] {
-  const reasons: SeriesLineReason[] = line.holdable.ok ? [] : [...line.holdable.reasons];
-  if (line.alreadyHeld) reasons.push("already_held");
-  return reasons;
+/**
+ * Every reason one volume cannot be held on its own (domain/hold-placement.ts decideLine: R11, already held, R36 on
+ * an OPAC terminal, not in the cart). R14 is the group's (decideSeriesPlacement), not a volume's.
+ */
+export function lineReasons(line: SeriesLineFacts, terminalBranchId: number | null = null): SeriesLineReason[] {
+  return decideLine(line, { terminalBranchId, cartRequired: true, temporaryPassword: false }).reasons.filter(
+    (r): r is SeriesLineReason => r !== "hold_limit_reached",
+  );
 }
 
 /** R14: the holds the patron may still place (never below 0). */
@@ -108,6 +105,8 @@ export function slotsLeft(activeHolds: number, limit: number): number {
 
 export interface SeriesPlacementFacts {
   lines: readonly SeriesLineFacts[];
+  /** R36: the OPAC terminal's branch, or null on the web. */
+  terminalBranchId: number | null;
   /** The patron's active holds (waiting, in transit, ready) across every channel. */
   activeHolds: number;
   limit: number;
@@ -127,7 +126,7 @@ export type SeriesPlacementDecision =
 /** R11, R14, R15: may these volumes be placed as one ordered hold? All or nothing, every reason collected. */
 export function decideSeriesPlacement(f: SeriesPlacementFacts): SeriesPlacementDecision {
   const reasons: ReasonCode[] = [];
-  const refused = f.lines.map((l) => ({ recordId: l.recordId, reasons: lineReasons(l) })).filter((l) => l.reasons.length > 0);
+  const refused = f.lines.map((l) => ({ recordId: l.recordId, reasons: lineReasons(l, f.terminalBranchId) })).filter((l) => l.reasons.length > 0);
   if (f.lines.length < SERIES_MIN_VOLUMES) reasons.push("series_too_few_volumes");
   if (refused.length > 0) reasons.push("series_volume_refused");
   const left = slotsLeft(f.activeHolds, f.limit);

@@ -60,19 +60,26 @@ export interface SeriesForm {
 }
 
 function lineFacts(rows: Awaited<ReturnType<typeof placementRows>>, recordId: number): SeriesLineFacts {
+  const items = rows.items.get(recordId) ?? [];
   return {
     recordId,
-    holdable: decideHoldable({ items: rows.items.get(recordId) ?? [], branches: rows.branches }),
+    holdable: decideHoldable({ items, branches: rows.branches }),
     alreadyHeld: rows.heldRecordIds.has(recordId),
+    // Every volume here is one of the patron's cart lines (cartSeries / readSeriesRequest check that).
+    inCart: true,
+    items,
   };
 }
 
 /** The form's facts for one series: each volume with every reason it cannot be held, R14's slots, the choices. */
 export async function seriesForm(db: Db, a: Asker, series: SeriesInCart): Promise<SeriesForm> {
-  const [rows, choices] = await Promise.all([placementRows(db, a.patronId, series.volumes.map((v) => v.recordId)), choiceRows(db, a.patronId)]);
+  const [rows, choices] = await Promise.all([
+    placementRows(db, a.patronId, series.volumes.map((v) => v.recordId), a.terminalId),
+    choiceRows(db, a.patronId),
+  ]);
   return {
     series,
-    lines: series.volumes.map((v) => ({ ...v, reasons: lineReasons(lineFacts(rows, v.recordId)) })),
+    lines: series.volumes.map((v) => ({ ...v, reasons: lineReasons(lineFacts(rows, v.recordId), rows.terminalBranchId) })),
     activeHolds: rows.activeHolds,
     slotsLeft: slotsLeft(rows.activeHolds, HOLD_LIMIT),
     choices,
@@ -159,8 +166,13 @@ export class SeriesRefusal extends AppError {
 }
 
 async function decideNow(db: Db, a: Asker, recordIds: readonly number[]): Promise<ReturnType<typeof decideSeriesPlacement>> {
-  const rows = await placementRows(db, a.patronId, recordIds);
-  return decideSeriesPlacement({ lines: recordIds.map((id) => lineFacts(rows, id)), activeHolds: rows.activeHolds, limit: HOLD_LIMIT });
+  const rows = await placementRows(db, a.patronId, recordIds, a.terminalId);
+  return decideSeriesPlacement({
+    lines: recordIds.map((id) => lineFacts(rows, id)),
+    terminalBranchId: rows.terminalBranchId,
+    activeHolds: rows.activeHolds,
+    limit: HOLD_LIMIT,
+  });
 }
 
 /**
