@@ -402,6 +402,27 @@ describe("R15: 順番予約 from the cart, on the real worker", () => {
     expect(await groupsOf(p.id)).toEqual([]);
   });
 
+  it("R36: on an OPAC terminal the holds count as channel 'opac'; a volume on the terminal branch's shelf is refused (take it from the shelf)", async () => {
+    const p = await patron();
+    const client = await loggedIn(p);
+    const terminal = await env.DB.prepare("INSERT INTO opac_terminals (code, branch_id, active, created_at) VALUES (?, ?, 1, ?) RETURNING id")
+      .bind(`hs-opac-${Date.now()}`, home.id, Date.now())
+      .first<{ id: number }>();
+    // The session becomes a terminal session (as a login on an enrolled terminal makes it).
+    await env.DB.prepare("UPDATE sessions SET terminal_id = ? WHERE patron_id = ?").bind(terminal!.id, p.id).run();
+    const onShelf = await series(2);
+    await insertItem(db, { recordId: onShelf.ids[0]!, branchId: home.id });
+    const s = await series(2);
+    await addToCart(client, [...onShelf.ids, ...s.ids]);
+    const refused = await confirm(client, onShelf, onShelf.ids);
+    expect(refused.status).toBe(409);
+    expect(textOf(mainOf(await refused.text()))).toContain(MESSAGES.on_shelf_at_terminal);
+    const ok = await post(client, "/holds/series", okForm(await (await confirm(client, s, s.ids)).text()));
+    expect(ok.status).toBe(303);
+    const placed = await env.DB.prepare("SELECT channel, terminal_id FROM holds WHERE patron_id = ? ORDER BY id").bind(p.id).all();
+    expect(placed.results).toEqual(s.ids.map(() => ({ channel: "opac", terminal_id: terminal!.id })));
+  });
+
   it("R15: several series in the cart — the patron chooses one first", async () => {
     const p = await patron();
     const client = await loggedIn(p);
