@@ -297,6 +297,28 @@ describe("R15: 順番予約 from the cart, on the real worker", () => {
     expect(await cartOf(p.id)).toEqual(s.ids);
   });
 
+  it("R14: two different ordered holds at once with room for one (7 active + 2 + 2): exactly one group placed, the other refused whole", async () => {
+    const p = await patron();
+    for (let i = 0; i < HOLD_LIMIT - 3; i++) await insertHold(db, { patronId: p.id, pickupBranchId: home.id });
+    const client = await loggedIn(p);
+    const a = await series(2);
+    const b = await series(2);
+    await addToCart(client, [...a.ids, ...b.ids]);
+    const forms = [okForm(await (await confirm(client, a, a.ids)).text()), okForm(await (await confirm(client, b, b.ids)).text())];
+    const answers = await Promise.all(forms.map((f) => post(client, "/holds/series", f)));
+    expect(answers.map((r) => r.status).sort()).toEqual([303, 409]);
+    const refused = answers.find((r) => r.status === 409)!;
+    expect(textOf(mainOf(await refused.text()))).toContain(MESSAGES.series_does_not_fit);
+    expect((await groupsOf(p.id)).length).toBe(1);
+    const grouped = (await holdsOf(p.id)).filter((h) => h.group_id !== null);
+    expect(grouped.length).toBe(2);
+    expect((await holdsOf(p.id)).filter((h) => h.status === "waiting").length).toBe(HOLD_LIMIT - 1);
+    // The refused series stays in the cart, the placed one left it.
+    const placedIds = grouped.map((h) => h.record_id);
+    const left = a.ids.includes(placedIds[0]!) ? b.ids : a.ids;
+    expect(await cartOf(p.id)).toEqual(left);
+  });
+
   it("R14: the batch's guards alone refuse a group that does not fit and leave nothing behind; past the guards, the trigger rolls the batch back", async () => {
     const p = await patron();
     for (let i = 0; i < HOLD_LIMIT - 1; i++) await insertHold(db, { patronId: p.id, pickupBranchId: home.id });
