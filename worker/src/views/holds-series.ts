@@ -118,6 +118,7 @@ ${errorBox("series-errors", v.error)}
 ${refused.length ? h`<p class="note" role="alert">${MESSAGES.series_volume_refused}</p>` : ""}
 <form method="post" action="/holds/series/confirm" class="series-form">${v.csrf}
 <input type="hidden" name="series" value="${f.series.seriesId}">
+<p>予約カートに入っているこのシリーズの巻が、すべてこの順番予約に入ります（入れない巻は、予約カートで「解除」してください）。</p>
 <p id="series-order-hint">「順番」に、用意してほしい順に1から${n}までの数字を入れてください（はじめは巻の順です）。</p>
 <ol class="series-lines">${f.lines.map((l, i) => {
     const id = `series-order-${l.recordId}`;
