@@ -94,6 +94,8 @@ async function formPage(
   return page(c, {
     title: SERIES_TITLE,
     status: opts.error?.status,
+    // The shell with the 「上へ」「下へ」 island (site/src/islands/SeriesOrder.tsx); the number fields work without it.
+    shell: "holds-series",
     main: seriesFormMain({ form, csrf: csrfField(c), error: opts.error ? asFormError(opts.error) : undefined, prefill: opts.prefill, several }).toString(),
   });
 }
