@@ -27,6 +27,16 @@ const lines = [
         row(["static build, large library", `${r.large.static_build.seconds_per_10k_pages} s per 10k record pages`, `${r.large.static_build.record_pages} pages in ${r.large.static_build.seconds} s, peak RSS ${r.large.static_build.peak_rss_mb} MB`, "≤ 10 s per 10k"]),
       ]
     : []),
+  ...(r.holds
+    ? [
+        row([
+          `「予約申込」: ${r.holds.place_requests} concurrent from ${r.holds.patrons} patrons on ${r.holds.records} records, p50 / p95`,
+          `${r.holds.place_p50_ms} / ${r.holds.place_p95_ms} ms; ${r.holds.placed} placed of ${r.holds.expected_placed} expected (${r.holds.exact ? "exact" : "NOT exact"}), max ${r.holds.max_active_per_patron} active, ${r.holds.duplicate_active_holds} duplicates, ${r.holds.errors_5xx} 5xx`,
+          `/health ${r.holds.health_p50_ms} / ${r.holds.health_p95_ms} ms in the same burst → p95 ×${r.holds.ratio_p95}`,
+          "exact, no 5xx, p95 ≤ ×3",
+        ]),
+      ]
+    : []),
   row(["record page HTML (brotli)", kb(r.bytes?.record_html), "", "≤ 12 KB"]),
   row(["record page, whole first visit (brotli)", kb(r.bytes?.record_first_visit_total), `${r.bytes?.record_first_visit?.requests} requests: HTML ${kb(r.bytes?.record_first_visit?.html)}, CSS ${kb(r.bytes?.record_first_visit?.css)}, JS ${kb(r.bytes?.record_first_visit?.js)}`, "≤ 30 KB"]),
   row(["search page HTML (brotli)", kb(r.bytes?.search_html), `first visit ${kb(r.bytes?.search_first_visit?.total)}`, "≤ 12 KB"]),

@@ -3,6 +3,8 @@
 //     real ones), side by side with the trivial endpoint /health under the same load, as a ratio.
 //  2. Static build time per 10,000 record pages and peak memory (astro build over the 100k library).
 //  3. Bytes over the wire (brotli) of a record page, the search page and a guide page.
+//  4. Issue 7: 200 concurrent 「予約申込」 from 50 patrons on 10 records (tests/bench/holds.ts): exact counts, no 5xx,
+//     p95 as a ratio to /health in the same burst. BENCH_ONLY=holds runs this one alone (over the local D1 as built).
 // Options (env): BENCH_RECORDS (default 100000), BENCH_SECONDS per load phase (default 15), BENCH_SKIP_LARGE=1.
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -17,6 +19,7 @@ import { brotliSize, firstVisitBytes } from "./bytes.ts";
 import { mixedLoad, summarize } from "./load.ts";
 import { startDevServer } from "../support/server.ts";
 import { synthesiseLibrary } from "./synthesise.ts";
+import { holdsBench } from "./holds.ts";
 
 const RESULTS = path.join(ROOT, "tests/bench/results.json");
 const LARGE_STATE = path.join(ROOT, ".wrangler/bench-large");
@@ -104,6 +107,27 @@ function staticBuild(persistTo: string) {
   };
 }
 
+async function holdsLoad() {
+  const server = await startDevServer(Number(process.env.BENCH_HOLDS_PORT ?? 8813));
+  try {
+    // Warm up (module load, SQLite page cache).
+    await mixedLoad(server.url, "/health", ["/health"], { concurrency: 4, durationMs: 2000, maxRequests: 200 });
+    const r = await holdsBench(server.url);
+    log(`holds: ${r.placed}/${r.expected_placed} placed (exact: ${r.exact}), 5xx ${r.errors_5xx}, p95 ${r.place_p95_ms} ms vs /health ${r.health_p95_ms} ms (×${r.ratio_p95})`);
+    return r;
+  } finally {
+    await server.stop();
+  }
+}
+
+if (process.env.BENCH_ONLY === "holds") {
+  const kept = existsSync(RESULTS) ? JSON.parse(readFileSync(RESULTS, "utf8")) : {};
+  kept.holds = { measured_at: new Date().toISOString(), ...(await holdsLoad()) };
+  writeFileSync(RESULTS, JSON.stringify(kept, null, 2) + "\n");
+  log(`bench: wrote the holds row of ${path.relative(ROOT, RESULTS)}`);
+  process.exit(0);
+}
+
 const previous = existsSync(RESULTS) ? JSON.parse(readFileSync(RESULTS, "utf8")) : {};
 const results: Record<string, unknown> = {
   ...previous,
@@ -120,6 +144,7 @@ const someRecord = await platform.d1.prepare("SELECT r.id FROM records r WHERE r
 await platform.dispose();
 results.demo = { records: demoRecords, latency: await latency(`demo (${demoRecords} records)`) };
 results.bytes = await bytes(someRecord?.id ?? 1);
+results.holds = { measured_at: new Date().toISOString(), ...(await holdsLoad()) };
 
 if (process.env.BENCH_SKIP_LARGE !== "1") {
   log(`bench: synthesising a ${TARGET_RECORDS}-record library in ${LARGE_STATE}`);

@@ -10,8 +10,8 @@ const HTML_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q
 
 export interface RequestOptions {
   method?: string;
-  /** A no-JS form post (application/x-www-form-urlencoded); `_csrf` is added unless given. */
-  form?: Record<string, string>;
+  /** A no-JS form post (application/x-www-form-urlencoded); `_csrf` is added unless given. Pairs for repeated fields. */
+  form?: Record<string, string> | [string, string][];
   /** A JSON body (the islands' API). */
   json?: unknown;
   /** Ask as a browser navigating (Accept: text/html) rather than as an island (application/json). */

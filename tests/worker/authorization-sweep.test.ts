@@ -19,6 +19,7 @@ import { cartLines } from "../../db/schema/index.ts";
 import { demoDb, insertPatron, storedCredential, type TestPatron } from "../support/accounts.ts";
 import { insertHold, insertHoldGroup, insertItem } from "../support/factories.ts";
 import { TestClient } from "../support/session-client.ts";
+import { newFormKey, submitApply } from "../../worker/src/services/hold-placement.ts";
 
 type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 type Access = "public" | "patron" | "staff";
@@ -209,6 +210,68 @@ const ROUTES: readonly RouteRow[] = [
       },
     },
   },
+  // --- issue 7: placing holds (h-place) ---
+  // 「予約申込」 takes the patron from the session and the lines from A's own cart: B's cart key, record, patron id or
+  // form key named in the request reach nothing of B's (B's cart and holds unchanged, B's titles never shown).
+  {
+    method: "GET",
+    path: "/holds/apply",
+    access: "patron",
+    foreign: {
+      status: 200,
+      async setup({ db, owner }) {
+        const b = await cartOfB(db, owner);
+        return { path: `/holds/apply?cartKey=${b.cartKey}&patronId=${owner.id}`, snapshot: holdsAndCartOf(owner, b.snapshot), secret: b.title };
+      },
+    },
+  },
+  {
+    method: "POST",
+    path: "/holds/apply",
+    access: "patron",
+    // A's submission naming B's line: refused (not in A's cart) on A's own answer page; B's cart and holds unchanged.
+    foreign: {
+      status: 303,
+      async setup({ db, owner }) {
+        const b = await cartOfB(db, owner);
+        const form = {
+          idempotencyKey: newFormKey(),
+          recordId: String(b.recordId),
+          pickupBranchId: String(await pickupBranch()),
+          contact: "phone",
+          cartKey: b.cartKey,
+          patronId: String(owner.id),
+        };
+        return { path: "/holds/apply", form, snapshot: holdsAndCartOf(owner, b.snapshot), secret: b.title };
+      },
+    },
+  },
+  {
+    method: "GET",
+    path: "/holds/apply/answer",
+    access: "patron",
+    // B's answer, by B's own key: A is told there is no such answer.
+    foreign: {
+      status: 404,
+      async setup({ db, owner }) {
+        const b = await cartOfB(db, owner);
+        const formKey = newFormKey();
+        await submitApply(db, {
+          patronId: owner.id,
+          temporary: false,
+          terminalId: null,
+          cartKey: b.cartKey,
+          now: Date.now(),
+          form: { formKey, recordIds: [String(b.recordId)], pickupBranchId: String(await pickupBranch()), contact: "phone", mailRecordIds: [] },
+        });
+        return { path: `/holds/apply/answer?key=${formKey}&patronId=${owner.id}`, snapshot: holdsAndCartOf(owner, b.snapshot), secret: b.title };
+      },
+    },
+  },
+  { method: "GET", path: "/staff/holds/paper", access: "staff" },
+  { method: "POST", path: "/staff/holds/paper", access: "staff" },
+  { method: "GET", path: "/staff/holds/paper/answer", access: "staff" },
+  // --- issue 7: placing holds (h-place) ---
   // --- issue 7: h-series (順番予約 from the cart, R15) ---
   // A's session naming B's series, B's cart lines (record ids, B's cart key) or B's group reaches only A's own
   // cart and groups: 400 (not in A's cart) or 404 (not A's group), B's text absent, nothing of B's changed.
@@ -273,6 +336,19 @@ const ROUTES: readonly RouteRow[] = [
   },
   // --- end issue 7: h-series ---
 ];
+
+// --- issue 7: placing holds (h-place) ---
+/** B's holds and B's cart lines together (what A's 「予約申込」 must never change). */
+function holdsAndCartOf(owner: TestPatron, cart: () => Promise<unknown>) {
+  return async () => ({
+    holds: (await env.DB.prepare("SELECT id, record_id, status FROM holds WHERE patron_id = ? ORDER BY id").bind(owner.id).all()).results,
+    cart: await cart(),
+  });
+}
+async function pickupBranch(): Promise<number> {
+  return (await env.DB.prepare("SELECT id FROM branches WHERE is_pickup = 1 ORDER BY id LIMIT 1").first<{ id: number }>())!.id;
+}
+// --- issue 7: placing holds (h-place) ---
 
 const key = (method: string, path: string) => `${method} ${path}`;
 

@@ -146,11 +146,12 @@ describe("R13 add, list, 「解除」", () => {
       expect(f).toContain(">解除</button>");
     }
     expect(text).toContain("予約カートに入れただけでは予約になりません");
-    // Issue 6 item 4: one unit (冊) for the limits; only what works today — no 「予約申込」 promised or offered.
+    // Issue 6 item 4: one unit (冊) for the limits. Issue 7: 「予約申込」 works now and the cart leads to it.
     expect(text).toContain(`${HOLD_LIMIT}冊まで`);
     expect(text).toContain(`${CART_LIMIT}冊まで`);
     expect(text).not.toMatch(/件まで/);
-    expect(text).not.toContain("予約申込");
+    expect(main).toContain('<a href="/holds/apply">予約申込へ進む</a>');
+    expect(text).not.toContain("まだできません");
     expect(text).not.toContain("次回の更新");
     // The title order is the order of adding.
     expect(main.indexOf(`href="/catalog/${ids.holdable}/"`)).toBeLessThan(main.indexOf(`href="/catalog/${ids.volume}/"`));

@@ -94,7 +94,8 @@ describe("職員ログイン (issue 3 item 11)", () => {
     expect(text).toContain("所属館 中央図書館");
     // Only what works today (issue 6 §3): no console parts promised, no dead links.
     expect(text).not.toMatch(/準備中|今後の更新/);
-    expect(main).not.toMatch(/<a\s/);
+    // Issue 7: the one link is to a page that works (「予約申込書の入力」).
+    expect(main.match(/<a\s[^>]*>/g) ?? []).toEqual(['<a href="/staff/holds/paper">']);
     expect(main).toMatch(/<form method="post" action="\/staff\/logout">\s*<input type="hidden" name="_csrf"[^>]*>\s*<p><button type="submit">ログアウト<\/button>/);
   });
 

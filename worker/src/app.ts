@@ -13,6 +13,8 @@ import { catalogRoutes } from "./routes/catalog.ts";
 import { accountRoutes } from "./routes/account.ts";
 import { staffRoutes } from "./routes/staff.ts";
 import { cartRoutes } from "./routes/cart.ts";
+import { holdsApplyRoutes } from "./routes/holds-apply.ts";
+import { staffHoldsRoutes } from "./routes/staff-holds.ts";
 import { holdsSeriesRoutes } from "./routes/holds-series.ts";
 import { dbContext, sessionMiddleware } from "./middleware/session.ts";
 
@@ -83,6 +85,8 @@ export function buildApp() {
   app.route("/", accountRoutes);
   app.route("/", staffRoutes);
   app.route("/", cartRoutes);
+  app.route("/", holdsApplyRoutes);
+  app.route("/", staffHoldsRoutes);
   app.route("/", holdsSeriesRoutes);
 
   app.notFound(async (c) => {

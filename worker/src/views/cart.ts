@@ -66,7 +66,8 @@ ${
     ? h`<p>予約カートの資料: ${v.lines.length}冊</p><ul class="cart-lines">${v.lines.map((l) => lineHtml(l, v.csrf))}</ul>${v.seriesEntry ?? ""}`
     : h`<p>予約カートに資料はありません。資料を探して、書誌のページの「予約カートに入れる」を押してください。</p><p><a href="/">資料を探す</a></p>`
 }
-<p>予約できるのは、1人${HOLD_LIMIT}冊までです（図書・雑誌あわせて。インターネット・館内OPAC・窓口の申込書による予約をすべて含みます）。このホームページからの予約の申込みは、まだできません。予約は図書館の窓口でお申し込みください。</p>
+<p>予約できるのは、1人${HOLD_LIMIT}冊までです（図書・雑誌あわせて。インターネット・館内OPAC・窓口の申込書による予約をすべて含みます）。</p>
+${v.lines.length ? h`<p><a href="/holds/apply">予約申込へ進む</a></p>` : ""}
 ${v.loggedIn ? "" : h`<p><a href="/login?next=%2Fcart">ログイン</a></p>`}`;
 }
 

@@ -46,6 +46,10 @@ export function staffMenuMain(v: StaffMenuView): Html {
 <dt>権限</dt><dd>${STAFF_ROLE_LABELS[v.role]}</dd>
 <dt>所属館</dt><dd>${v.branchName}</dd>
 </dl>
+<h2>予約</h2>
+<ul>
+<li><a href="/staff/holds/paper">予約申込書の入力</a></li>
+</ul>
 <h2>ログアウト</h2>
 <p>カウンターの端末を離れるときは、必ずログアウトしてください。</p>
 <form method="post" action="/staff/logout">

@@ -1,0 +1,72 @@
+// R12, R16 (issue 7 item 5): the counter's paper-form entry, for staff (requireStaff). HTML forms without JavaScript:
+//   GET  /staff/holds/paper          「予約申込書の入力」: card number, record id, 「受取館」, 「連絡方法」, reception time
+//                                    (Asia/Tokyo, default now)
+//   POST /staff/holds/paper          → 303 /staff/holds/paper/answer?key=<idempotencyKey>; bad input → 400 page
+//   GET  /staff/holds/paper/answer   the line placed (with its position) or refused (every reason)
+// The hold is channel 'paper', placed_at = the reception time (R16), entered_by_staff_id = the member of staff; the
+// same guarded insert as the web (R14); an audit row (hold_paper_entered) in the same batch.
+import { Hono, type Context } from "hono";
+import type { StaffEnv } from "../env.ts";
+import { AppError } from "../errors.ts";
+import { csrfField } from "../middleware/csrf.ts";
+import { requireStaff } from "../middleware/session.ts";
+import { enterPaperHold, formatTokyoDateTime, paperAnswer, paperFormOptions } from "../services/hold-placement.ts";
+import { answerMain } from "../views/holds-apply.ts";
+import { paperFormMain, PAPER_TITLE } from "../views/staff-holds.ts";
+import type { FormError } from "../views/forms.ts";
+import { asFormError, clientAddress, formText, page, seeOther } from "./support.ts";
+
+export const staffHoldsRoutes = new Hono<StaffEnv>();
+
+async function formPage(
+  c: Context<StaffEnv>,
+  opts: { error?: FormError; status?: number; values?: Record<string, string>; receivedAt?: string } = {},
+): Promise<Response> {
+  const { formKey, pickupBranches } = await paperFormOptions(c.var.db);
+  const staffBranch = pickupBranches.find((b) => b.id === c.var.staff.branchId);
+  return page(c, {
+    title: PAPER_TITLE,
+    status: opts.status,
+    main: paperFormMain({
+      csrf: csrfField(c),
+      formKey,
+      pickupBranches,
+      defaultPickupBranchId: staffBranch?.id ?? pickupBranches[0]?.id ?? null,
+      receivedAt: opts.receivedAt ?? formatTokyoDateTime(Date.now()),
+      values: opts.values,
+      error: opts.error,
+    }).toString(),
+  });
+}
+
+staffHoldsRoutes.get("/staff/holds/paper", requireStaff(), (c) => formPage(c));
+
+staffHoldsRoutes.post("/staff/holds/paper", requireStaff(), async (c) => {
+  const body = await c.req.parseBody();
+  const form = {
+    formKey: formText(body, "idempotencyKey"),
+    cardNumber: formText(body, "cardNumber"),
+    recordId: formText(body, "recordId"),
+    pickupBranchId: formText(body, "pickupBranchId"),
+    contact: formText(body, "contact"),
+    receivedAt: formText(body, "receivedAt"),
+  };
+  try {
+    const { formKey } = await enterPaperHold(c.var.db, { staffId: c.var.staff.staffId, clientAddress: clientAddress(c), form, now: Date.now() });
+    return seeOther(c, `/staff/holds/paper/answer?key=${encodeURIComponent(formKey)}`);
+  } catch (err) {
+    const { cardNumber, recordId, pickupBranchId, contact } = form;
+    return formPage(c, {
+      error: asFormError(err),
+      status: err instanceof AppError ? err.status : 400,
+      values: { cardNumber, recordId, pickupBranchId, contact },
+      receivedAt: form.receivedAt,
+    });
+  }
+});
+
+staffHoldsRoutes.get("/staff/holds/paper/answer", requireStaff(), async (c) => {
+  const answer = await paperAnswer(c.var.db, { staffId: c.var.staff.staffId, formKey: c.req.query("key") ?? "" });
+  if (!answer) return page(c, { title: PAPER_TITLE, status: 404, main: `<h1>${PAPER_TITLE}</h1><p>この入力の結果は見つかりませんでした。</p><p><a href="/staff/holds/paper">予約申込書の入力</a></p>` });
+  return page(c, { title: PAPER_TITLE, main: answerMain(answer, { staff: true }).toString() });
+});
