@@ -438,7 +438,9 @@ describe("R15: 順番予約 from the cart, on the real worker", () => {
     await addToCart(client, [...onShelf.ids, ...s.ids]);
     const refused = await confirm(client, onShelf, onShelf.ids);
     expect(refused.status).toBe(409);
-    expect(textOf(mainOf(await refused.text()))).toContain(MESSAGES.on_shelf_at_terminal);
+    const refusedText = textOf(mainOf(await refused.text()));
+    expect(refusedText).toContain(MESSAGES.on_shelf_at_terminal);
+    expect(refusedText).toContain(`書架の場所: ${home.name}（請求記号 913.6）`);
     const ok = await post(client, "/holds/series", okForm(await (await confirm(client, s, s.ids)).text()));
     expect(ok.status).toBe(303);
     const placed = await env.DB.prepare("SELECT channel, terminal_id FROM holds WHERE patron_id = ? ORDER BY id").bind(p.id).all();

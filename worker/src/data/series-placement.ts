@@ -11,6 +11,7 @@ import type { HoldabilityBranch } from "../domain/holdability.ts";
 import type { PlacementItem } from "../domain/hold-placement.ts";
 import type { SeriesVolume } from "../domain/series-placement.ts";
 import { d1Client, d1Statement, type Db } from "./db.ts";
+import { listPickupBranches, patronPlacementFacts, type PickupBranch } from "./hold-placement.ts";
 
 const ACTIVE = sql.raw(`(${ACTIVE_HOLD_STATUSES.map((s) => `'${s}'`).join(",")})`);
 const HELD = sql.raw(`(${HELD_ITEM_STATUSES.map((s) => `'${s}'`).join(",")})`);
@@ -62,6 +63,7 @@ export interface PlacementRows {
   activeHolds: number;
   /** R36: the branch of the session's OPAC terminal (null on the web). */
   terminalBranchId: number | null;
+  branchNames: Map<number, string>;
 }
 
 /** What R11, R14 and "no second active hold" need about these records and this patron, in one round trip. */
@@ -70,7 +72,7 @@ export async function placementRows(db: Db, patronId: number, recordIds: readonl
   const client = d1Client(db);
   const [items, branches, held, count, terminal] = await client.batch([
     d1Statement(db, sql`SELECT record_id, branch_id, loanable, status, shelf_mark FROM items WHERE record_id IN (${ids}) AND status IN ${HELD}`),
-    d1Statement(db, sql`SELECT id, in_city FROM branches`),
+    d1Statement(db, sql`SELECT id, in_city, name FROM branches`),
     d1Statement(db, sql`SELECT DISTINCT record_id FROM holds WHERE patron_id = ${patronId} AND status IN ${ACTIVE} AND record_id IN (${ids})`),
     d1Statement(db, sql`SELECT count(*) AS n FROM holds WHERE patron_id = ${patronId} AND status IN ${ACTIVE}`),
     d1Statement(db, sql`SELECT branch_id FROM opac_terminals WHERE id = ${terminalId}`),
@@ -84,37 +86,31 @@ export async function placementRows(db: Db, patronId: number, recordIds: readonl
   return {
     items: byRecord,
     branches: ((branches!.results ?? []) as { id: number; in_city: number }[]).map((b) => ({ id: b.id, inCity: !!b.in_city })),
+    branchNames: new Map(((branches!.results ?? []) as { id: number; name: string }[]).map((b) => [b.id, b.name])),
     heldRecordIds: new Set(((held!.results ?? []) as { record_id: number }[]).map((r) => r.record_id)),
     activeHolds: Number(((count!.results ?? []) as { n: number }[])[0]?.n ?? 0),
     terminalBranchId: ((terminal!.results ?? []) as { branch_id: number }[])[0]?.branch_id ?? null,
   };
 }
 
-export interface PickupBranch {
-  id: number;
-  name: string;
-}
-
 export interface ChoiceRows {
-  /** R11/R12: the libraries a hold may be collected at (in-city pickup branches), in the library's order. */
+  /** R11/R12: the libraries a hold may be collected at (h-place's listPickupBranches), in the library's order. */
   pickupBranches: PickupBranch[];
   homeBranchId: number | null;
-  /** R20, R43: the patron's first confirmed mail address, if any (メール is offered only with one). */
-  mailAddress: { id: number; address: string } | null;
+  /** R20, R43: the patron's first confirmed mail address (メール is offered only with one). */
+  mailAddressId: number | null;
+  /** An address is registered but not confirmed yet (the screen says so). */
+  mailUnconfirmed: boolean;
 }
 
+/** The 「受取館」 and 「連絡方法」 choices, read as 「予約申込」 reads them (data/hold-placement.ts). */
 export async function choiceRows(db: Db, patronId: number): Promise<ChoiceRows> {
-  const client = d1Client(db);
-  const [branches, patron, mail] = await client.batch([
-    d1Statement(db, sql`SELECT id, name FROM branches WHERE is_pickup = 1 AND in_city = 1 ORDER BY sort_order, id`),
-    d1Statement(db, sql`SELECT home_branch_id FROM patrons WHERE id = ${patronId}`),
-    d1Statement(db, sql`SELECT id, address FROM mail_addresses WHERE patron_id = ${patronId} AND confirmed_at IS NOT NULL ORDER BY id LIMIT 1`),
-  ]);
-  const m = ((mail!.results ?? []) as { id: number; address: string }[])[0];
+  const [pickupBranches, patron] = await Promise.all([listPickupBranches(db), patronPlacementFacts(db, patronId)]);
   return {
-    pickupBranches: (branches!.results ?? []) as PickupBranch[],
-    homeBranchId: ((patron!.results ?? []) as { home_branch_id: number }[])[0]?.home_branch_id ?? null,
-    mailAddress: m ? { id: m.id, address: m.address } : null,
+    pickupBranches,
+    homeBranchId: patron?.homeBranchId ?? null,
+    mailAddressId: patron?.mailAddressId ?? null,
+    mailUnconfirmed: !!patron && patron.mailAddressId === null && patron.hasAnyAddress,
   };
 }
 

@@ -75,11 +75,19 @@ function positionsOf(get: (name: string) => string | undefined, ids: readonly nu
   return new Map(ids.map((id) => [id, get(`order-${id}`) ?? ""]));
 }
 
-function refusedPage(c: Context<PatronEnv>, err: unknown, seriesId?: number, titles?: Map<number, string>): Promise<Response> {
+function refusedPage(
+  c: Context<PatronEnv>,
+  err: unknown,
+  seriesId?: number,
+  titles?: Map<number, string>,
+  shelves?: Map<number, { branchName: string; shelfMark: string | null }[]>,
+): Promise<Response> {
   const error = asFormError(err);
   const status = err instanceof AppError ? err.status : 400;
   const lines =
-    err instanceof SeriesRefusal ? err.lines.map((l) => ({ title: titles?.get(l.recordId) ?? String(l.recordId), reasons: l.reasons })) : undefined;
+    err instanceof SeriesRefusal
+      ? err.lines.map((l) => ({ title: titles?.get(l.recordId) ?? String(l.recordId), reasons: l.reasons, shelf: shelves?.get(l.recordId) ?? [] }))
+      : undefined;
   const slotsLeft = err instanceof SeriesRefusal && err.reasons.some((r) => r.code === "series_does_not_fit") ? err.slotsLeft : undefined;
   return page(c, { title: SERIES_TITLE, status, main: seriesRefusedMain({ error, lines, slotsLeft, seriesId }).toString() });
 }
@@ -157,7 +165,7 @@ holdsSeriesRoutes.post("/holds/series/confirm", requirePatron(), async (c) => {
       ...(doesNotFit ? [reason("hold_limit_reached"), reason("series_does_not_fit")] : []),
     ];
     const err = new SeriesRefusal(reasons, refusedLines.map((l) => ({ recordId: l.recordId, reasons: l.reasons })), form.slotsLeft);
-    return refusedPage(c, err, req.series.seriesId, titlesOf(req.series));
+    return refusedPage(c, err, req.series.seriesId, titlesOf(req.series), new Map(refusedLines.map((l) => [l.recordId, l.shelf])));
   }
   return page(c, {
     title: `${SERIES_TITLE}の確認`,

@@ -17,6 +17,7 @@ import {
 } from "../data/series-placement.ts";
 import type { Db } from "../data/db.ts";
 import { decideHoldable } from "../domain/holdability.ts";
+import { shelfCopiesAtBranch } from "../domain/hold-placement.ts";
 import { MESSAGES } from "../domain/messages.ts";
 import { HOLD_LIMIT } from "../domain/policy.ts";
 import {
@@ -49,6 +50,8 @@ export async function cartSeries(db: Db, a: { cartKey: string | null; patronId: 
 
 export interface VolumeLine extends SeriesVolume {
   reasons: SeriesLineReason[];
+  /** R36: where the copies stand on the terminal branch's shelf (with on_shelf_at_terminal). */
+  shelf: { branchName: string; shelfMark: string | null }[];
 }
 
 export interface SeriesForm {
@@ -79,7 +82,15 @@ export async function seriesForm(db: Db, a: Asker, series: SeriesInCart): Promis
   ]);
   return {
     series,
-    lines: series.volumes.map((v) => ({ ...v, reasons: lineReasons(lineFacts(rows, v.recordId), rows.terminalBranchId) })),
+    lines: series.volumes.map((v) => {
+      const facts = lineFacts(rows, v.recordId);
+      const reasons = lineReasons(facts, rows.terminalBranchId);
+      const shelf =
+        rows.terminalBranchId !== null && reasons.includes("on_shelf_at_terminal")
+          ? shelfCopiesAtBranch(facts.items, rows.terminalBranchId).map((c) => ({ branchName: rows.branchNames.get(c.branchId) ?? "", shelfMark: c.shelfMark }))
+          : [];
+      return { ...v, reasons, shelf };
+    }),
     activeHolds: rows.activeHolds,
     slotsLeft: slotsLeft(rows.activeHolds, HOLD_LIMIT),
     choices,
@@ -132,7 +143,7 @@ export async function readSeriesRequest(
   if (!pickup) reasons.push(bad("series_pickup_invalid", "pickup"));
   const contact = (CONTACT_METHODS as readonly string[]).includes(input.contact) ? (input.contact as ContactMethod) : null;
   if (!contact) reasons.push(bad("hold_contact_invalid", "contact"));
-  else if (contact === "mail" && !choices.mailAddress) reasons.push(bad("hold_mail_unavailable", "contact"));
+  else if (contact === "mail" && choices.mailAddressId === null) reasons.push(bad("hold_mail_unavailable", "contact"));
   if (reasons.length) throw refusal("bad_request", reasons);
   return {
     series,
@@ -140,7 +151,7 @@ export async function readSeriesRequest(
     pickupBranchId: pickup!.id,
     pickupName: pickup!.name,
     contact: contact!,
-    mailAddressId: contact === "mail" ? choices.mailAddress!.id : null,
+    mailAddressId: contact === "mail" ? choices.mailAddressId : null,
   };
 }
 

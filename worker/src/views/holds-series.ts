@@ -67,8 +67,19 @@ export function seriesChooserMain(series: readonly SeriesInCart[]): Html {
 <p><a href="/cart">予約カートへ戻る</a></p>`;
 }
 
-function reasonsHtml(reasons: readonly SeriesLineReason[]): Html | string {
-  return reasons.length ? h`<ul class="reasons">${reasons.map((r) => h`<li>${MESSAGES[r]}</li>`)}</ul>` : "";
+type ShelfPlace = { branchName: string; shelfMark: string | null };
+
+function reasonsHtml(reasons: readonly SeriesLineReason[], shelf: readonly ShelfPlace[] = []): Html | string {
+  return reasons.length
+    ? h`<ul class="reasons">${reasons.map(
+        (r) =>
+          h`<li>${MESSAGES[r]}${
+            r === "on_shelf_at_terminal" && shelf.length
+              ? h`<br><small>書架の場所: ${shelf.map((s, i) => h`${i ? "、" : ""}${s.branchName}${s.shelfMark ? h`（請求記号 ${s.shelfMark}）` : ""}`)}</small>`
+              : ""
+          }</li>`,
+      )}</ul>`
+    : "";
 }
 
 export interface FormPrefill {
@@ -86,16 +97,20 @@ function pickupSelect(f: SeriesForm, chosen: string | undefined): Html {
 }
 
 function contactChoices(f: SeriesForm, chosen: string | undefined): Html {
-  const mail = f.choices.mailAddress;
+  const mail = f.choices.mailAddressId !== null;
   const value = chosen ?? (mail ? "mail" : "phone");
   const radio = (m: ContactMethod, disabled = false) =>
-    h`<li><label><input type="radio" name="contact" value="${m}"${value === m && !disabled ? h` checked` : ""}${disabled ? h` disabled aria-describedby="series-mail-note"` : ""}> ${CONTACT_LABELS[m]}</label></li>`;
-  return h`<fieldset><legend>連絡方法</legend><ul class="choices">
-${radio("mail", !mail)}${radio("phone")}${radio("none")}</ul>
+    h`<li><label><input type="radio" name="contact" value="${m}"${value === m && !disabled ? h` checked` : ""}${disabled ? h` disabled aria-describedby="series-mail-why"` : ""}> ${CONTACT_LABELS[m]}</label></li>`;
+  // The same words as 「予約申込」 (views/holds-apply.ts).
+  return h`<fieldset><legend>連絡方法</legend>
+<p>資料のご用意ができたときの連絡方法を選んでください（どの巻も同じ方法です）。</p>
+<ul class="choices">${radio("mail", !mail)}${radio("phone")}${radio("none")}</ul>
 ${
   mail
-    ? h`<p><small>メールは ${mail.address} に送ります。</small></p>`
-    : h`<p id="series-mail-note"><small>メールアドレスが登録されていないため、「メール」は選べません（メールアドレスを登録すると選べるようになります）。</small></p>`
+    ? ""
+    : h`<p id="series-mail-why"><small>${
+        f.choices.mailUnconfirmed ? "登録されたメールアドレスの確認がまだ済んでいないため、メールは選べません。" : "メールアドレスが登録されていないため、メールは選べません。"
+      }メールアドレスは図書館の窓口で登録できます。</small></p>`
 }</fieldset>`;
 }
 
@@ -125,7 +140,7 @@ ${refused.length ? h`<p class="note" role="alert">${MESSAGES.series_volume_refus
     const value = v.prefill?.positions?.get(l.recordId) ?? String(i + 1);
     return h`<li><input type="hidden" name="recordId" value="${l.recordId}"><p><a id="series-title-${l.recordId}" href="/catalog/${l.recordId}/">${fullName(l)}</a></p>
 <p class="field"><label for="${id}">順番</label> <input id="${id}" name="order-${l.recordId}" type="number" inputmode="numeric" min="1" max="${n}" step="1" size="3" value="${value}" required aria-describedby="series-title-${l.recordId} series-order-hint${orderAtFault ? " series-errors" : ""}"${orderAtFault ? h` aria-invalid="true"` : ""}></p>
-${reasonsHtml(l.reasons)}</li>`;
+${reasonsHtml(l.reasons, l.shelf)}</li>`;
   })}</ol>
 ${pickupSelect(f, v.prefill?.pickup)}
 ${contactChoices(f, v.prefill?.contact)}
@@ -158,7 +173,7 @@ ${r.volumes.map((vol, i) => h`<input type="hidden" name="order-${vol.recordId}" 
 /** A refused group (409, or 400 for a bad submission): every reason, each volume's own, R14's remaining slots. */
 export function seriesRefusedMain(v: {
   error: FormError;
-  lines?: readonly { title: string; reasons: readonly SeriesLineReason[] }[];
+  lines?: readonly { title: string; reasons: readonly SeriesLineReason[]; shelf?: readonly ShelfPlace[] }[];
   slotsLeft?: number;
   seriesId?: number;
 }): Html {
@@ -168,7 +183,7 @@ ${errorBox("series-errors", v.error)}
 ${v.slotsLeft !== undefined ? h`<p><strong>${slotsText(v.slotsLeft)}</strong></p>` : ""}
 ${
   v.lines?.length
-    ? h`<ul class="series-refused">${v.lines.map((l) => h`<li>${l.title}${reasonsHtml(l.reasons)}</li>`)}</ul>`
+    ? h`<ul class="series-refused">${v.lines.map((l) => h`<li>${l.title}${reasonsHtml(l.reasons, l.shelf)}</li>`)}</ul>`
     : ""
 }
 ${v.seriesId !== undefined ? h`<p><a href="/holds/series?series=${v.seriesId}">順番予約の画面へ戻る</a></p>` : ""}
