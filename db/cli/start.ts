@@ -37,6 +37,7 @@ const lines = [
   }),
   "Demo staff (login / password):",
   ...fixture.staff.map((s) => `  ${s.login.padEnd(14)} ${s.password.padEnd(20)} ${s.role} @ ${s.branch}`),
+  ...fixture.opacTerminals.slice(0, 1).map((t) => `Demo OPAC terminal ${t.code}: \`npm run staff -- enrol-terminal ${t.code}\`, then type the code at ${origin}/opac/enrol`),
   "",
 ];
 process.stdout.write(lines.join("\n") + "\n");

@@ -22,7 +22,7 @@ export interface DemoFixture {
     note?: string;
   }[];
   staff: { login: string; password: string; branch: string; role: "counter" | "admin" }[];
-  opacTerminals: { code: string; branch: string }[];
+  opacTerminals: { code: string; branch: string; label?: string }[];
 }
 
 export interface SeedSummary {
@@ -101,7 +101,11 @@ export async function seedDemo(db: Db, fixture: DemoFixture, pepper: string, now
   }
 
   for (const t of fixture.opacTerminals) {
-    await db.insert(opacTerminals).values({ code: t.code, branchId: idOf(t.branch) }).onConflictDoNothing({ target: opacTerminals.code });
+    // Issue 7 item 8: registered, not yet enrolled — `npm run staff -- enrol-terminal CODE` prints its enrolment code.
+    await db
+      .insert(opacTerminals)
+      .values({ code: t.code, branchId: idOf(t.branch), label: t.label ?? null, active: true, createdAt: now })
+      .onConflictDoNothing({ target: opacTerminals.code });
   }
 
   return {

@@ -153,15 +153,17 @@ describe("ログイン (issue 3 item 1)", () => {
     expect(res.headers.get("location")).toBe("/guide/");
   });
 
-  it("R03: /login?terminal=CODE opens an OPAC session (the terminal's short timeouts)", async () => {
+  it("R03 (issue 7 item 8): /login?terminal=CODE no longer makes a terminal — typing a code proves nothing: a web session, and a note on enrolling", async () => {
     const patron = await freshPatron();
     const client = new TestClient();
     const { html } = await client.page("/login?terminal=chuo-opac-1");
-    expect(html).toContain('<input type="hidden" name="terminal" value="chuo-opac-1">');
+    expect(html).not.toContain('name="terminal"');
+    expect(html).toContain('id="terminal-not-enrolled"');
+    expect(html).toContain('href="/opac/enrol"');
     const res = await client.request("/login", { form: { card: patron.cardNumber, password: patron.password!, terminal: "chuo-opac-1" } });
     expect(res.status).toBe(303);
     const row = await env.DB.prepare("SELECT terminal_id FROM sessions WHERE patron_id = ?").bind(patron.id).first<{ terminal_id: number | null }>();
-    expect(row?.terminal_id).not.toBeNull();
+    expect(row?.terminal_id).toBeNull();
   });
 });
 

@@ -169,6 +169,16 @@ const ROUTES: readonly RouteRow[] = [
   { method: "POST", path: "/staff/login", access: "public" },
   { method: "POST", path: "/staff/logout", access: "public" },
   { method: "GET", path: "/staff/", access: "staff" },
+  // --- issue 7: OPAC terminals (R03, R36 enrolment side) ---
+  // 「利用者端末の管理」: staff routes that need the admin role (a counter's 403 is in tests/worker/terminals.test.ts).
+  { method: "GET", path: "/staff/terminals", access: "staff" },
+  { method: "POST", path: "/staff/terminals", access: "staff" },
+  { method: "POST", path: "/staff/terminals/:id/enrolment", access: "staff" },
+  { method: "POST", path: "/staff/terminals/:id/retire", access: "staff" },
+  // The terminal's browser types the one-time code: public (the code is the credential, throttled).
+  { method: "GET", path: "/opac/enrol", access: "public" },
+  { method: "POST", path: "/opac/enrol", access: "public" },
+  // --- issue 7: OPAC terminals end ---
   // R13 the reservation cart: public (no login is needed to collect candidates). A cart is keyed by its own
   // random cookie, not by a session: cart A's cookie can never list or remove cart B's lines
   // (tests/worker/cart.test.ts, "cross-cart isolation").

@@ -213,6 +213,7 @@ describe("R14: at most 10 active holds — shown before submitting, enforced ato
     const text = textOf(mainOf(html));
     expect(text).toContain("予約できる残り冊数: 2／10");
     expect(text).toMatch(/残り冊数をこえる次の資料は予約できません.*入らない本 三/);
+    expect(text).toContain("ほかの資料のチェックを外すと予約できます。");
   });
 
   it("R14: 3 lines with 2 slots → 2 placed in cart order, 1 refused with hold_limit_reached (stays in the cart)", async () => {
@@ -260,6 +261,7 @@ describe("R14: at most 10 active holds — shown before submitting, enforced ato
     await addToCart(client, id);
     const { html } = await client.page("/holds/apply");
     expect(textOf(mainOf(html))).toContain("予約できる残り冊数: 0／10");
+    expect(textOf(mainOf(html))).toContain("予約できる残り冊数がないため、予約できません。");
     const text = await answerOf(client, await submit(client, { recordIds: [id] }));
     expect(text).toContain(MESSAGES.hold_limit_reached);
     expect((await holdsOf(patron.id)).filter((h) => h.record_id === id)).toEqual([]);

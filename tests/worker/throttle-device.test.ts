@@ -12,6 +12,7 @@ import { loginPatron } from "../../worker/src/services/login.ts";
 import { AUTH_ENV, demoDb, freshAddress, insertPatron, type TestPatron } from "../support/accounts.ts";
 import { TestClient } from "../support/session-client.ts";
 import type { Db } from "../../worker/src/data/db.ts";
+import { demoTerminalId } from "../support/terminals.ts";
 
 const MIN = 60_000;
 const NOW = Date.UTC(2026, 11, 1, 1, 0, 0);
@@ -21,13 +22,13 @@ beforeAll(async () => {
   db = await demoDb();
 });
 
-function login(p: TestPatron, o: { password?: string; device?: string | null; now: number; address?: string; terminal?: string }) {
+function login(p: TestPatron, o: { password?: string; device?: string | null; now: number; address?: string; terminal?: number }) {
   return loginPatron(db, AUTH_ENV, {
     card: p.cardNumber,
     password: o.password ?? p.password!,
     clientAddress: o.address ?? freshAddress(),
     deviceCookie: o.device ?? null,
-    terminalCode: o.terminal,
+    terminalId: o.terminal ?? null,
     now: o.now,
   });
 }
@@ -120,7 +121,7 @@ describe("issue 6 §6: the owner's browser keeps its allowance", () => {
     const renewed = await deviceCookieAfterLogin(AUTH_ENV, cookie, patrons[3]!.cardNumber, NOW + 20);
     expect(await recognisedDevice(AUTH_ENV, renewed, patrons[3]!.cardNumber, NOW + 20)).toBe(await recognisedDevice(AUTH_ENV, cookie, patrons[3]!.cardNumber, NOW + 10));
     expect(renewed.split("~")[0]).not.toBe(cookie!.split("~")[0]);
-    const opac = await login(patrons[5]!, { terminal: "chuo-opac-1", now: NOW + 30 });
+    const opac = await login(patrons[5]!, { terminal: await demoTerminalId(), now: NOW + 30 });
     expect(opac.deviceCookie).toBeNull();
   });
 

@@ -13,6 +13,7 @@ import { catalogRoutes } from "./routes/catalog.ts";
 import { accountRoutes } from "./routes/account.ts";
 import { staffRoutes } from "./routes/staff.ts";
 import { cartRoutes } from "./routes/cart.ts";
+import { terminalRoutes } from "./routes/terminals.ts";
 import { holdsApplyRoutes } from "./routes/holds-apply.ts";
 import { staffHoldsRoutes } from "./routes/staff-holds.ts";
 import { holdsSeriesRoutes } from "./routes/holds-series.ts";
@@ -85,6 +86,7 @@ export function buildApp() {
   app.route("/", accountRoutes);
   app.route("/", staffRoutes);
   app.route("/", cartRoutes);
+  app.route("/", terminalRoutes);
   app.route("/", holdsApplyRoutes);
   app.route("/", staffHoldsRoutes);
   app.route("/", holdsSeriesRoutes);

@@ -17,14 +17,23 @@ export type AuditAction =
   | "temporary_password_issued"
   | "staff_login"
   | "staff_login_failed"
-  | "staff_login_throttled";
+  | "staff_login_throttled"
+  // OPAC terminals (issue 7 item 8)
+  | "terminal_registered"
+  | "terminal_enrolment_issued"
+  | "terminal_retired"
+  | "terminal_enrolled"
+  | "terminal_enrol_failed"
+  | "terminal_enrol_throttled"
+  // Issue 7 (R12, R16): a member of staff entered a paper-form hold (written in the placing batch, data/hold-placement.ts).
+  | "hold_paper_entered";
 
 export interface AuditEntry {
   at: number;
   actorKind: "patron" | "staff" | "system" | "anonymous";
   actorId?: number | null;
   action: AuditAction;
-  targetKind?: "patron" | "staff" | null;
+  targetKind?: "patron" | "staff" | "terminal" | null;
   targetId?: number | null;
   detail?: Record<string, unknown> | null;
   clientAddress?: string | null;

@@ -9,6 +9,7 @@ import { sql, type SQL } from "drizzle-orm";
 import { HOLD_LIMIT } from "../domain/policy.ts";
 import { ACTIVE_HOLD_STATUSES, OBTAINABLE_ITEM_STATUSES, type ContactMethod, type HoldChannel } from "../domain/vocabulary.ts";
 import type { PlacementItem } from "../domain/hold-placement.ts";
+import type { AuditAction } from "./audit.ts";
 import { d1Client, d1Statement, type Db } from "./db.ts";
 
 const quoted = (values: readonly string[]) => sql.raw(`(${values.map((v) => `'${v}'`).join(",")})`);
@@ -215,6 +216,19 @@ export async function placedByFormKey(db: Db, patronId: number, formKey: string)
     SELECT idempotency_key FROM holds WHERE patron_id = ${patronId}
       AND idempotency_key >= ${`${formKey}:`} AND idempotency_key < ${`${formKey};`}`);
   return placedByKeys(db, patronId, rows.map((r) => r.idempotency_key));
+}
+
+const PAPER_AUDIT: AuditAction = "hold_paper_entered";
+
+/** R12/R16: the paper form's audit row, in the placing batch, written only if one of its holds was (keys). */
+export function paperAuditStatement(
+  db: Db,
+  a: { at: number; staffId: number; patronId: number; clientAddress: string | null; detail: Record<string, unknown>; keys: readonly string[] },
+): D1PreparedStatement {
+  return d1Statement(db, sql`
+    INSERT INTO audit_log (at, actor_kind, actor_id, action, target_kind, target_id, detail, client_address)
+    SELECT ${a.at}, 'staff', ${a.staffId}, ${PAPER_AUDIT}, 'patron', ${a.patronId}, ${JSON.stringify(a.detail)}, ${a.clientAddress?.slice(0, 64) ?? null}
+    WHERE EXISTS (SELECT 1 FROM holds WHERE patron_id = ${a.patronId} AND idempotency_key IN (${sql.join(a.keys.map((k) => sql`${k}`), sql`, `)}))`);
 }
 
 // ---- idempotency_keys: the first answer of a submission ----------------------------------------------------------

@@ -1,6 +1,6 @@
 // Issue 3 item 2: sessions. Only the SHA-256 of the random token is stored (a leaked table opens no session).
 import { and, eq, lt, ne, type SQL } from "drizzle-orm";
-import { credentials, opacTerminals, patrons, sessions, staffUsers } from "../../../db/schema/index.ts";
+import { credentials, patrons, sessions, staffUsers } from "../../../db/schema/index.ts";
 import type { Db } from "./db.ts";
 
 export interface SessionRow {
@@ -87,9 +87,4 @@ export function deletePatronSessionsStatement(db: Db, patronId: number, opts: { 
 
 export async function deleteExpiredSessions(db: Db, now: number): Promise<void> {
   await db.delete(sessions).where(lt(sessions.expiresAt, now));
-}
-
-export async function findTerminalIdByCode(db: Db, code: string): Promise<number | null> {
-  const [row] = await db.select({ id: opacTerminals.id }).from(opacTerminals).where(eq(opacTerminals.code, code)).limit(1);
-  return row?.id ?? null;
 }

@@ -1,6 +1,6 @@
 // One Japanese message per reason code, for every refusal the service can give. Written for a patron.
 // Numbers that are policy (R02, R13) come from domain/policy.ts, so a message can never disagree with the rule.
-import { BOOK_LIST_ENTRY_LIMIT, BOOK_LIST_LIMIT, CART_LIMIT, HOLD_LIMIT, MAIL_ADDRESS_LIMIT, MAX_RENEWALS, PASSWORD_MAX, PASSWORD_MIN } from "./policy.ts";
+import { BOOK_LIST_ENTRY_LIMIT, BOOK_LIST_LIMIT, CART_LIMIT, HOLD_LIMIT, MAIL_ADDRESS_LIMIT, MAX_RENEWALS, PASSWORD_MAX, PASSWORD_MIN, TERMINAL_LABEL_MAX } from "./policy.ts";
 
 export const MESSAGES = {
   // Search (R10)
@@ -70,6 +70,13 @@ export const MESSAGES = {
   book_list_name_taken: "同じ名前のマイブックリストがすでにあります。別の名前にしてください。",
   already_in_book_list: "この書誌はすでにこのマイブックリストに入っています。",
   series_order_pending: "順番予約の前の巻がまだ用意できていないため、この巻は確保できません。",
+  // OPAC terminals: registration and enrolment (issue 7 item 8, R03, R36)
+  terminal_code_invalid: "端末コードは半角の英小文字・数字・ハイフンで、32文字以内で入力してください（例: chuo-opac-1）。",
+  terminal_code_taken: "その端末コードはすでに登録されています。別の端末コードにしてください。",
+  terminal_branch_invalid: "設置館を市内の図書館から選んでください。",
+  terminal_label_invalid: `設置場所は${TERMINAL_LABEL_MAX}文字以内で入力してください（改行などの制御文字は使えません）。`,
+  terminal_not_found: "その利用者端末は登録されていないか、すでに廃止されています。",
+  enrolment_code_invalid: "登録コードが正しくないか、有効期限（発行から24時間）が切れているか、すでに使われています。職員の管理者に新しい登録コードの発行を依頼してください。",
   // Holds: placing (issue 7, h-place: R13, R14, R20, R36, R43, R12/R16 paper form)
   not_in_cart: "この書誌は予約カートに入っていません。予約カートから「予約申込」へ進んでください。",
   on_shelf_at_terminal: "この資料はこの図書館の書架にあります。予約せずに、書架からお取りください。",

@@ -48,6 +48,14 @@ export const SESSION_TOUCH_MS = 60_000;
 /** …and every 15 seconds on an OPAC terminal, so its 3-minute idle limit is never cut short by more than 15 s. */
 export const OPAC_SESSION_TOUCH_MS = 15_000;
 
+// In-library OPAC terminals (issue 7 item 8, R03, R36): an admin's one-time enrolment code, then a device secret.
+/** A terminal's enrolment code works once, for 24 hours after it was issued. */
+export const TERMINAL_ENROLMENT_MS = 24 * 60 * 60_000;
+/** The terminal's device-secret cookie is kept 400 days (browsers cap a cookie's life there); re-enrol after. */
+export const TERMINAL_COOKIE_DAYS = 400;
+/** Where a terminal stands (「2階 参考図書コーナー」), as staff label it: at most 40 characters. */
+export const TERMINAL_LABEL_MAX = 40;
+
 // Throttling (issue 3 item 5; R02 allows 6-character alphanumerics, weaker than NIST SP 800-63B, so guessing is
 // slowed instead). Progressive delay, never a lock: after `free` failures the next attempt waits `baseMs`,
 // doubling with each further failure up to `maxMs`; failures older than `windowMs` are forgotten. R04's

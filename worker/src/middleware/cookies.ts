@@ -1,8 +1,8 @@
 // Issue 6 item 1 ("any browser, locally"): the one place that names every cookie and writes its attributes.
 //
-//   production (the default)   __Host-shiori_session / __Host-shiori_csrf / __Host-shiori_cart, always Secure,
+//   production (the default)   __Host-shiori_session / _csrf / _cart / _device / _terminal, always Secure,
 //                              Path=/, no Domain: no sibling subdomain and no plain-http page can plant or read them.
-//   local development          shiori_session / shiori_csrf / shiori_cart without Secure, so Safari, w3m and lynx
+//   local development          shiori_session / shiori_csrf / … (unprefixed) without Secure, so Safari, w3m and lynx
 //                              keep them on `npm start`'s http://localhost:8787 (only Chromium treats http://localhost
 //                              as secure). Both conditions are needed:
 //                                1. the LOCAL_COOKIES var is "1" — written only into .dev.vars by db/cli/dev-vars.ts
@@ -14,7 +14,7 @@
 import type { Context } from "hono";
 import { getCookie } from "hono/cookie";
 
-export type CookieKind = "session" | "csrf" | "cart" | "device";
+export type CookieKind = "session" | "csrf" | "cart" | "device" | "terminal";
 
 /** Production names. The local names are the same without the `__Host-` prefix. */
 export const COOKIE_NAMES: Readonly<Record<CookieKind, string>> = {
@@ -23,6 +23,8 @@ export const COOKIE_NAMES: Readonly<Record<CookieKind, string>> = {
   cart: "__Host-shiori_cart",
   // Issue 6 §6: the browser has logged in to these cards before (services/devices.ts).
   device: "__Host-shiori_device",
+  // Issue 7 item 8 (R03, R36): this browser is an enrolled in-library OPAC terminal (services/terminals.ts).
+  terminal: "__Host-shiori_terminal",
 };
 
 /** Why each cookie has the SameSite it has: */
@@ -35,6 +37,9 @@ const SAME_SITE: Readonly<Record<CookieKind, "Lax" | "Strict">> = {
   cart: "Lax",
   // the session cookie's: it is sent with the login form's post, like the session.
   device: "Lax",
+  // the terminal's device secret: the kiosk only ever navigates within the site, so no other site's link or form
+  // (not even a top-level navigation) may carry it.
+  terminal: "Strict",
 };
 
 /** The var only .dev.vars sets (db/cli/dev-vars.ts). */

@@ -14,8 +14,10 @@ import { AppError } from "../errors.ts";
 import { MESSAGES } from "../domain/messages.ts";
 import { CSRF_FIELD, csrfField, csrfToken, rotateCsrfCookie } from "../middleware/csrf.ts";
 import { deviceCookie, deviceCookieValue, requirePatron, sessionCookie, sessionToken } from "../middleware/session.ts";
+import { requestTerminal } from "../middleware/terminal.ts";
 import { loginPatron, type LoginPatronResult } from "../services/login.ts";
 import { applyPassword, changePassword } from "../services/passwords.ts";
+import { terminalOfSession } from "../services/terminals.ts";
 import { accountMain, applyFormMain, applyIntroMain, loginMain, noticeCode, passwordChangeMain } from "../views/account.ts";
 import { restoreCartAtLogin } from "./cart.ts";
 import { asFormError, clientAddress, endSession, formText, page, safeNext, seeOther } from "./support.ts";
@@ -25,11 +27,17 @@ export { safeNext } from "./support.ts";
 export const accountRoutes = new Hono<AppEnv>();
 
 /**
- * R03: an in-library OPAC terminal opens /login?terminal=CODE (its kiosk start page); the code rides along in the
- * form and gives the session the terminal's short timeouts. Claiming to be a terminal only restricts oneself.
+ * R03, R36 (issue 7 item 8): a browser is an in-library OPAC terminal when it holds an enrolled terminal's device
+ * secret (middleware/terminal.ts); its logins get the terminal's short timeouts and no device cookie. The old
+ * kiosk start page /login?terminal=CODE makes nothing a terminal any more (typing a code proves nothing): on a
+ * browser that is not enrolled it only says how staff enrol the terminal.
  */
-function terminalCode(raw: unknown): string | undefined {
-  return typeof raw === "string" && /^[a-z0-9-]{1,32}$/.test(raw) ? raw : undefined;
+async function terminalView<E extends AppEnv>(c: Context<E>, askedAsTerminal: boolean) {
+  const { terminal, stale } = await requestTerminal(c);
+  return {
+    terminal: terminal ? { branchName: terminal.branchName, label: terminal.label } : undefined,
+    notEnrolled: !terminal && (stale || askedAsTerminal),
+  };
 }
 
 /** The cookies a patron login sets: the session, and the device cookie that keeps this browser's allowance (§6). */
@@ -52,7 +60,7 @@ accountRoutes.get("/login", async (c) => {
   return page(c, {
     title: "ログイン",
     shell: "login",
-    main: loginMain({ csrf: csrfField(c), next, terminal: terminalCode(c.req.query("terminal")), notice: noticeCode(c.req.query("notice")) }).toString(),
+    main: loginMain({ csrf: csrfField(c), next, ...(await terminalView(c, c.req.query("terminal") !== undefined)), notice: noticeCode(c.req.query("notice")) }).toString(),
   });
 });
 
@@ -60,13 +68,13 @@ accountRoutes.post("/login", async (c) => {
   const body = await c.req.parseBody();
   const card = formText(body, "card");
   const next = safeNext(formText(body, "next"));
-  const terminal = terminalCode(formText(body, "terminal"));
+  const { terminal } = await requestTerminal(c);
   try {
     const result = await loginPatron(c.var.db, c.env, {
       card,
       password: formText(body, "password"),
       clientAddress: clientAddress(c),
-      terminalCode: terminal,
+      terminalId: terminal?.id ?? null,
       previousToken: sessionToken(c),
       deviceCookie: deviceCookieValue(c),
       now: Date.now(),
@@ -84,14 +92,16 @@ accountRoutes.post("/login", async (c) => {
       shell: "login",
       refused: err,
       // The card number comes back (the patron need not type it again); the password never does.
-      main: loginMain({ csrf: csrfField(c), next, terminal, card, error }).toString(),
+      main: loginMain({ csrf: csrfField(c), next, ...(await terminalView(c, false)), card, error }).toString(),
     });
   }
 });
 
 accountRoutes.post("/logout", async (c) => {
   await endSession(c);
-  return seeOther(c, "/");
+  // An enrolled OPAC terminal goes back to its start page, ready for the next patron (issue 7 item 8).
+  const { terminal } = await requestTerminal(c);
+  return seeOther(c, terminal ? "/login?notice=logged_out" : "/");
 });
 
 // ---- 「利用者情報メンテナンス」 -----------------------------------------------------------------------------
@@ -100,7 +110,13 @@ accountRoutes.get("/account", requirePatron(), async (c) => {
   const s = c.var.patron;
   return page(c, {
     title: "利用者情報メンテナンス",
-    main: accountMain({ name: s.name, cardNumber: s.cardNumber, csrf: csrfField(c), notice: noticeCode(c.req.query("notice")) }).toString(),
+    main: accountMain({
+      name: s.name,
+      cardNumber: s.cardNumber,
+      csrf: csrfField(c),
+      notice: noticeCode(c.req.query("notice")),
+      terminal: await terminalOfSession(c.var.db, s.terminalId),
+    }).toString(),
   });
 });
 
@@ -193,7 +209,7 @@ accountRoutes.post("/api/session", async (c) => {
     card: typeof input.card === "string" ? input.card : "",
     password: typeof input.password === "string" ? input.password : "",
     clientAddress: clientAddress(c),
-    terminalCode: terminalCode(input.terminal),
+    terminalId: (await requestTerminal(c)).terminal?.id ?? null,
     previousToken: sessionToken(c),
     deviceCookie: deviceCookieValue(c),
     now: Date.now(),

@@ -30,6 +30,7 @@ import {
   storeIdempotentAnswer,
   terminalBranchId,
   IDEMPOTENCY_DONE,
+  paperAuditStatement,
   type PatronPlacementFacts,
   type PickupBranch,
   type PlacedHold,
@@ -40,8 +41,7 @@ import { decideHoldPlacement, decideLine, type LineDecision, type PlacementLineF
 import { MESSAGES, type ReasonCode } from "../domain/messages.ts";
 import { CART_LIMIT, HOLD_LIMIT } from "../domain/policy.ts";
 import { CONTACT_METHODS, type ContactMethod, type HoldChannel } from "../domain/vocabulary.ts";
-import { sql } from "drizzle-orm";
-import { d1Client, d1Statement } from "../data/db.ts";
+import { d1Client } from "../data/db.ts";
 import { randomKey } from "./tokens.ts";
 
 /** A form's idempotency key: 18 random bytes, base64url (24 characters). */
@@ -291,11 +291,14 @@ function lineContact(p: Placement, recordId: number): ContactMethod {
 
 function auditStatement(db: Db, p: Placement, keys: string[]): D1PreparedStatement | null {
   if (!p.audit) return null;
-  const detail = JSON.stringify({ formKey: p.formKey, recordIds: p.recordIds, placedAt: p.placedAt, pickupBranchId: p.pickup.id, contact: p.contact });
-  return d1Statement(db, sql`
-    INSERT INTO audit_log (at, actor_kind, actor_id, action, target_kind, target_id, detail, client_address)
-    SELECT ${p.now}, 'staff', ${p.audit.staffId}, 'hold_paper_entered', 'patron', ${p.patron.patronId}, ${detail}, ${p.audit.clientAddress?.slice(0, 64) ?? null}
-    WHERE EXISTS (SELECT 1 FROM holds WHERE patron_id = ${p.patron.patronId} AND idempotency_key IN (${sql.join(keys.map((k) => sql`${k}`), sql`, `)}))`);
+  return paperAuditStatement(db, {
+    at: p.now,
+    staffId: p.audit.staffId,
+    patronId: p.patron.patronId,
+    clientAddress: p.audit.clientAddress,
+    detail: { formKey: p.formKey, recordIds: p.recordIds, placedAt: p.placedAt, pickupBranchId: p.pickup.id, contact: p.contact },
+    keys,
+  });
 }
 
 /** Decide, write one batch, read back what was placed, and give every line not placed its reasons. */

@@ -1,21 +1,22 @@
 // R01, R03, R05, issue 3 items 1, 5, 10, 11, issue 6 §6: logging in — patrons (web and OPAC terminals) and staff.
 //
-//   loginPatron(db, env, { card, password, clientAddress, terminalCode?, previousToken?, deviceCookie?, now })
+//   loginPatron(db, env, { card, password, clientAddress, terminalId?, previousToken?, deviceCookie?, now })
 //     → { token, expiresAt, deviceCookie, patron: { id, cardNumber, name, temporary } }
 //     401 unauthorized [login_failed] — wrong card, wrong password, no password yet: one answer, one PBKDF2 run
 //     429 ThrottledError [too_many_attempts] (err.retryAfterSeconds; app.onError and page() send Retry-After)
-//     403 forbidden [account_suspended] (only after the right password) · 400 bad_request [terminal_unknown]
+//     403 forbidden [account_suspended] (only after the right password)
 //     `expiresAt` is the absolute end: give it to sessionCookie(). `previousToken` (the cookie the browser came
 //     with) is ended in the same batch. A temporary password logs in with `temporary: true` (R05).
 //     `deviceCookie` (the browser's device cookie, services/devices.ts) gives its own throttle allowance on the card
 //     it names; the result's `deviceCookie` is the value to set (null on an OPAC terminal: a shared machine).
+//     `terminalId` (issue 7 item 8): the enrolled terminal the browser's terminal cookie proved it is
+//     (middleware/terminal.ts requestTerminal → services/terminals.ts recogniseTerminal); never from what was typed.
 //   loginStaff(db, env, { login, password, clientAddress, previousToken?, now })
 //     → { token, expiresAt, staff: { id, login, role, branchId } } · 401 [staff_login_failed] · 429
 import { auditStatement, writeAudit } from "../data/audit.ts";
 import { clearFailuresStatement } from "../data/auth-failures.ts";
 import { findLoginByCard, upgradeHashStatement } from "../data/credentials.ts";
 import { runBatch, type Db, type Statement } from "../data/db.ts";
-import { findTerminalIdByCode } from "../data/sessions.ts";
 import { findStaffByLogin, upgradeStaffHashStatement } from "../data/staff-users.ts";
 import { isCardNumber, normalizeCardNumber } from "../domain/identity.ts";
 import { addressKey } from "../domain/throttle.ts";
@@ -32,8 +33,8 @@ export interface LoginPatronInput {
   card: string;
   password: string;
   clientAddress: string;
-  /** The OPAC terminal's code when the login comes from one (R03): shorter timeouts, R36 later. */
-  terminalCode?: string | null;
+  /** R03, R36: the enrolled OPAC terminal the login comes from (recognised by its device secret): short timeouts. */
+  terminalId?: number | null;
   /** The session token the browser still holds, if any: it ends now. */
   previousToken?: string | null;
   /** The browser's device cookie, if any (issue 6 §6). */
@@ -70,11 +71,7 @@ export async function loginPatron(db: Db, env: AuthEnv, input: LoginPatronInput)
   const { now, clientAddress } = input;
   const card = normalizeCardNumber(input.card);
 
-  let terminalId: number | null = null;
-  if (input.terminalCode) {
-    terminalId = await findTerminalIdByCode(db, input.terminalCode);
-    if (terminalId === null) throw refusal("bad_request", [reason("terminal_unknown")]);
-  }
+  const terminalId = input.terminalId ?? null;
 
   // An OPAC terminal is shared: no browser there vouches for anybody.
   const scope = await patronAttemptScope(env, { card, clientAddress, deviceCookie: terminalId === null ? input.deviceCookie : null, now });

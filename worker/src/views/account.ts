@@ -3,7 +3,9 @@
 // name + 「ログアウト」. What the patron typed is untrusted: every interpolation goes through hono/html's `html`,
 // which escapes it. Passwords are never written back into a page. No inline scripts or styles.
 import { PASSWORD_MAX, PASSWORD_MIN } from "../domain/policy.ts";
+import { MESSAGES } from "../domain/messages.ts";
 import { errorBox, field, h, type FormError, type Html } from "./forms.ts";
+import { terminalBanner, terminalNotEnrolledNote } from "./terminals.ts";
 
 export type { FormError } from "./forms.ts";
 
@@ -12,6 +14,8 @@ export const NOTICES = {
   password_changed: "パスワードを変更しました。",
   password_issued: "パスワードを登録しました。図書館カード番号と新しいパスワードでログインしてください。",
   logged_out: "ログアウトしました。",
+  // Issue 7 item 8: after /opac/enrol.
+  terminal_enrolled: "このブラウザを館内利用者端末として登録しました。",
 } as const;
 export type NoticeCode = keyof typeof NOTICES;
 
@@ -33,8 +37,10 @@ export interface LoginView {
   csrf: Html;
   /** Where to go after logging in: already checked to be a same-site path. */
   next: string;
-  /** R03: the OPAC terminal's code, kept through the form. */
-  terminal?: string;
+  /** R03 (issue 7 item 8): this browser is an enrolled in-library OPAC terminal of this branch. */
+  terminal?: { branchName: string; label: string | null };
+  /** It was asked to be one (an old /login?terminal=… start page, or a terminal cookie that vouches for nothing). */
+  notEnrolled?: boolean;
   card?: string;
   error?: FormError;
   notice?: NoticeCode;
@@ -43,12 +49,12 @@ export interface LoginView {
 /** ログイン: 図書館カード番号 and パスワード. The form posts to /login; the login island enhances it in place. */
 export function loginMain(v: LoginView): Html {
   return h`<h1>ログイン</h1>
-${notice(v.notice)}
+${v.terminal ? terminalBanner(v.terminal) : ""}${notice(v.notice)}${v.notEnrolled ? terminalNotEnrolledNote(MESSAGES.terminal_unknown) : ""}
 <p>「図書館カード番号」と「パスワード」を入力して「ログイン」を押してください。「利用者情報メンテナンス」（パスワード変更など）はログインしてから利用できます。</p>
 ${errorBox("login-errors", v.error)}
 <form id="login-form" class="account-form" method="post" action="/login" data-login-form>
 ${v.csrf}
-<input type="hidden" name="next" value="${v.next}">${v.terminal ? h`<input type="hidden" name="terminal" value="${v.terminal}">` : ""}
+<input type="hidden" name="next" value="${v.next}">
 ${field(
   { id: "login-card", name: "card", label: "図書館カード番号", type: "text", autocomplete: "username", inputmode: "numeric", value: v.card ?? "", hint: CARD_HINT },
   "login-errors",
@@ -71,6 +77,8 @@ export interface AccountView {
   cardNumber: string;
   csrf: Html;
   notice?: NoticeCode;
+  /** R03: the session was opened on this in-library OPAC terminal (it ends after a few idle minutes). */
+  terminal?: { branchName: string; label: string | null } | null;
 }
 
 /** The card number as the page shows it: only the last four digits (the page may be seen over a shoulder). */
@@ -81,7 +89,7 @@ export function cardTail(card: string): string {
 /** 「利用者情報メンテナンス」: the patron's menu. It lists only what works today (no 準備中 promises, issue 6 §3). */
 export function accountMain(v: AccountView): Html {
   return h`<h1>利用者情報メンテナンス</h1>
-${notice(v.notice)}
+${v.terminal ? terminalBanner(v.terminal) : ""}${notice(v.notice)}
 <p><strong>${v.name}</strong> さん（図書館カード番号の下4桁: ${cardTail(v.cardNumber)}）</p>
 <h2>メニュー</h2>
 <ul class="menu">

@@ -34,7 +34,7 @@ export interface ApplyView {
   error?: FormError;
 }
 
-function lineHtml(l: ApplyScreen["lines"][number]): Html {
+function lineHtml(l: ApplyScreen["lines"][number], remaining: number): Html {
   const titleId = `apply-line-${l.recordId}`;
   const refused = l.reasons.length > 0;
   return h`<li><p>${
@@ -43,7 +43,13 @@ function lineHtml(l: ApplyScreen["lines"][number]): Html {
       : h`<label><input type="checkbox" name="recordId" value="${l.recordId}" checked aria-describedby="${titleId}"> 予約する</label> ${titleHtml(l, titleId)}`
   }${l.author ? h`<br><small>${l.author}</small>` : ""}</p>${
     refused ? reasonsHtml(l.reasons, l.shelf) : h`<p><label><input type="checkbox" name="mailRecordId" value="${l.recordId}" checked aria-describedby="${titleId}"> ご用意できたらメールで知らせる</label></p>`
-  }${l.wouldNotFit ? h`<p class="note">残り冊数をこえるため、このままでは予約できません。ほかの資料のチェックを外すと予約できます。</p>` : ""}</li>`;
+  }${
+    l.wouldNotFit
+      ? h`<p class="note">${
+          remaining === 0 ? "予約できる残り冊数がないため、予約できません。" : "残り冊数をこえるため、このままでは予約できません。ほかの資料のチェックを外すと予約できます。"
+        }</p>`
+      : ""
+  }</li>`;
 }
 
 /** 「予約申込」: the cart's lines with checkboxes, 「受取館」, 「連絡方法」, the remaining slots and what would not fit. */
@@ -67,7 +73,7 @@ ${
 <input type="hidden" name="idempotencyKey" value="${s.formKey}">
 <h2>予約する資料</h2>
 <p>チェックを外した資料は予約せず、予約カートに残ります。</p>
-<ul class="cart-lines">${s.lines.map(lineHtml)}</ul>
+<ul class="cart-lines">${s.lines.map((l) => lineHtml(l, s.remaining))}</ul>
 ${
   placeable.length
     ? h`<h2><label for="apply-pickup">受取館</label></h2>

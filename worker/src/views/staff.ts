@@ -47,10 +47,14 @@ export function staffMenuMain(v: StaffMenuView): Html {
 <dt>所属館</dt><dd>${v.branchName}</dd>
 </dl>
 <h2>予約</h2>
-<ul>
+<ul class="menu">
 <li><a href="/staff/holds/paper">予約申込書の入力</a></li>
 </ul>
-<h2>ログアウト</h2>
+${v.role === "admin" ? h`<h2>管理</h2>
+<ul class="menu">
+<li><a href="/staff/terminals">利用者端末の管理</a></li>
+</ul>
+` : ""}<h2>ログアウト</h2>
 <p>カウンターの端末を離れるときは、必ずログアウトしてください。</p>
 <form method="post" action="/staff/logout">
 ${v.csrf}
