@@ -17,7 +17,7 @@ import { buildApp } from "../../worker/src/app.ts";
 import type { Db } from "../../worker/src/data/db.ts";
 import { cartLines } from "../../db/schema/index.ts";
 import { demoDb, insertPatron, storedCredential, type TestPatron } from "../support/accounts.ts";
-import { insertItem } from "../support/factories.ts";
+import { insertHold, insertHoldGroup, insertItem } from "../support/factories.ts";
 import { TestClient } from "../support/session-client.ts";
 import { newFormKey, submitApply } from "../../worker/src/services/hold-placement.ts";
 
@@ -50,6 +50,39 @@ async function cartOfB(db: Db, owner: TestPatron) {
   const snapshot = () => env.DB.prepare("SELECT cart_key, patron_id, record_id FROM cart_lines WHERE patron_id = ? ORDER BY id").bind(owner.id).all().then((r) => r.results);
   return { recordId: item.recordId, title, cartKey, snapshot };
 }
+
+// --- issue 7: h-series (順番予約, R15) ---
+let seriesSerial = 0;
+/** Patron B's series: two volumes in B's cart (B's own cart key) and B's ordered hold on two more. */
+async function seriesOfB(db: Db, owner: TestPatron) {
+  seriesSerial++;
+  const title = `乙さんだけのシリーズ ${seriesSerial}`;
+  const series = await env.DB.prepare("INSERT INTO series (source_key, title) VALUES (?, ?) RETURNING id")
+    .bind(`sweep-series-${seriesSerial}-${Date.now()}`, title)
+    .first<{ id: number }>();
+  const volumes: number[] = [];
+  for (let v = 1; v <= 4; v++) {
+    const item = await insertItem(db);
+    await env.DB.prepare("UPDATE records SET title = ?, series_id = ?, volume_label = ?, volume_order = ? WHERE id = ?")
+      .bind(title, series!.id, `第${v}巻`, v, item.recordId)
+      .run();
+    volumes.push(item.recordId);
+  }
+  const cartKey = `sweep-s-${seriesSerial}-${"k".repeat(30)}`;
+  for (const recordId of volumes.slice(0, 2)) await db.insert(cartLines).values({ cartKey, patronId: owner.id, recordId, addedAt: 0 });
+  const group = await insertHoldGroup(db, { patronId: owner.id });
+  const branch = await env.DB.prepare("SELECT id FROM branches WHERE is_pickup = 1 ORDER BY id LIMIT 1").first<{ id: number }>();
+  for (const [i, recordId] of volumes.slice(2).entries()) {
+    await insertHold(db, { patronId: owner.id, recordId, pickupBranchId: branch!.id, groupId: group.id, groupPosition: i + 1 });
+  }
+  const snapshot = async () => ({
+    cart: (await env.DB.prepare("SELECT cart_key, record_id FROM cart_lines WHERE patron_id = ? ORDER BY id").bind(owner.id).all()).results,
+    holds: (await env.DB.prepare("SELECT id, record_id, status, group_id, group_position FROM holds WHERE patron_id = ? ORDER BY id").bind(owner.id).all()).results,
+    groups: (await env.DB.prepare("SELECT id FROM hold_groups WHERE patron_id = ? ORDER BY id").bind(owner.id).all()).results,
+  });
+  return { seriesId: series!.id, volumes, cartKey, groupId: group.id, title, snapshot, branchId: branch!.id };
+}
+// --- end issue 7: h-series ---
 
 interface RouteRow {
   method: Method;
@@ -344,6 +377,69 @@ const ROUTES: readonly RouteRow[] = [
   onListOfB("POST", "/cart"),
   { method: "GET", path: "/api/cart/lines", access: "public" },
   // --- end issue 7: マイブックリスト ---
+  // --- issue 7: h-series (順番予約 from the cart, R15) ---
+  // A's session naming B's series, B's cart lines (record ids, B's cart key) or B's group reaches only A's own
+  // cart and groups: 400 (not in A's cart) or 404 (not A's group), B's text absent, nothing of B's changed.
+  {
+    method: "GET",
+    path: "/holds/series",
+    access: "patron",
+    foreign: {
+      status: 400,
+      async setup({ db, owner }) {
+        const b = await seriesOfB(db, owner);
+        return { path: `/holds/series?series=${b.seriesId}&cartKey=${b.cartKey}&patronId=${owner.id}`, snapshot: b.snapshot, secret: b.title };
+      },
+    },
+  },
+  {
+    method: "POST",
+    path: "/holds/series/confirm",
+    access: "patron",
+    foreign: {
+      status: 400,
+      async setup({ db, owner }) {
+        const b = await seriesOfB(db, owner);
+        const [v1, v2] = b.volumes;
+        return {
+          path: "/holds/series/confirm",
+          form: { series: String(b.seriesId), recordId: String(v1), [`order-${v1}`]: "1", pickup: String(b.branchId), contact: "none", cartKey: b.cartKey, patronId: String(owner.id) },
+          snapshot: b.snapshot,
+          secret: b.title,
+        };
+      },
+    },
+  },
+  {
+    method: "POST",
+    path: "/holds/series",
+    access: "patron",
+    foreign: {
+      status: 400,
+      async setup({ db, owner }) {
+        const b = await seriesOfB(db, owner);
+        return {
+          path: "/holds/series",
+          form: { key: "sweep-key-0123456789abcdef", series: String(b.seriesId), recordId: String(b.volumes[0]), pickup: String(b.branchId), contact: "none", cartKey: b.cartKey, patronId: String(owner.id) },
+          snapshot: b.snapshot,
+          secret: b.title,
+        };
+      },
+    },
+  },
+  {
+    method: "GET",
+    path: "/holds/series/groups/:id",
+    access: "patron",
+    foreign: {
+      status: 404,
+      async setup({ db, owner }) {
+        const b = await seriesOfB(db, owner);
+        return { path: `/holds/series/groups/${b.groupId}?patronId=${owner.id}`, snapshot: b.snapshot, secret: b.title };
+      },
+    },
+  },
+  // --- end issue 7: h-series ---
 ];
 
 // --- issue 7: placing holds (h-place) ---

@@ -17,6 +17,7 @@ import { holdsApplyRoutes } from "./routes/holds-apply.ts";
 import { staffHoldsRoutes } from "./routes/staff-holds.ts";
 import { cartCountInHeader, cartRoutes } from "./routes/cart.ts";
 import { bookListRoutes } from "./routes/book-lists.ts";
+import { holdsSeriesRoutes } from "./routes/holds-series.ts";
 import { dbContext, sessionMiddleware } from "./middleware/session.ts";
 
 function wantsHtml(path: string, accept: string | undefined): boolean {
@@ -91,6 +92,7 @@ export function buildApp() {
   app.route("/", holdsApplyRoutes);
   app.route("/", staffHoldsRoutes);
   app.route("/", bookListRoutes);
+  app.route("/", holdsSeriesRoutes);
 
   app.notFound(async (c) => {
     if (wantsHtml(c.req.path, c.req.header("accept"))) {

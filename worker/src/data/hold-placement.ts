@@ -138,7 +138,7 @@ export interface HoldBatch {
   enteredByStaffId: number | null;
   now: number;
   lines: readonly HoldInsert[];
-  /** The cart the lines leave once placed (null: a paper form, no cart). */
+  /** This browser's cart key, whose anonymous lines leave too once placed (the patron's own lines always do). */
   cartKey: string | null;
 }
 
@@ -174,7 +174,9 @@ export async function placeHolds(db: Db, b: HoldBatch, after: readonly D1Prepare
   const statements: D1PreparedStatement[] = [];
   for (const line of b.lines) {
     statements.push(holdInsertStatement(db, b, line));
-    if (b.cartKey !== null) statements.push(cartDeleteStatement(db, b, line));
+    // Issue 7 item 1: the patron's cart is theirs on every device, so placed lines leave it even when this browser
+    // has no cart key of its own; a paper form (entered by staff) leaves the patron's cart alone.
+    if (b.channel !== "paper") statements.push(cartDeleteStatement(db, b, line));
   }
   statements.push(...after);
   await d1Client(db).batch(statements);

@@ -94,6 +94,15 @@ export const MESSAGES = {
   book_list_not_found: "そのマイブックリストは見つかりませんでした。",
   book_list_record_invalid: "マイブックリストに入れる書誌の指定が正しくありません。書誌のページから「マイブックリストに追加」を押してください。",
   book_list_invalid: "マイブックリストを選んでください。",
+  // Holds: ordered holds 順番予約 from the cart (issue 7 item 4, R15)
+  series_too_few_volumes: "順番予約には、同じシリーズの巻が予約カートに2冊以上必要です。",
+  series_volume_refused: "予約できない巻があるため、順番予約を申し込めません。その巻を予約カートから「解除」するか、予約できるようになってから申し込んでください。",
+  series_does_not_fit: `順番予約は全巻をまとめて申し込むため、予約できる残り冊数より巻が多いときは1冊も予約されません（1人${HOLD_LIMIT}冊まで）。`,
+  series_order_invalid: "「順番」には1から巻の数までの数字を、重ならないように1つずつ入力してください。",
+  series_choice_invalid: "順番予約するシリーズの指定が正しくありません。予約カートから「順番予約」を選び直してください。",
+  series_not_in_cart: "予約カートに入っていない巻が指定されました。予約カートから「順番予約」を選び直してください。",
+  series_pickup_invalid: "「受取館」は一覧の図書館から選んでください。",
+  series_request_invalid: "順番予約の申込み内容を読み取れませんでした。予約カートから「順番予約」をやり直してください。",
   // Generic
   not_found: "お探しのページは見つかりませんでした。",
   record_not_found: "この書誌は見つかりませんでした。",

@@ -26,6 +26,9 @@ import { addToCart, cartLineCount, cartRecordLabel, gatherCartAtLogin, isCartKey
 import { cartLinkText, cartMain, cartRefusedMain, CART_TITLE } from "../views/cart.ts";
 import { parseRecordId } from "./catalog.ts";
 import { asFormError, formText, page, safeNext, seeOther } from "./support.ts";
+// issue 7 item 4 (h-series): the 「順番予約」 entry on the cart page.
+import { cartSeries } from "../services/series-placement.ts";
+import { seriesEntryHtml } from "../views/holds-series.ts";
 
 export const cartRoutes = new Hono<AppEnv>();
 
@@ -166,6 +169,8 @@ cartRoutes.get("/cart", refuseTemporaryPassword, async (c) => {
       loggedIn: viewer(c) !== null,
       leftOver,
       afterLogin,
+      // issue 7 item 4 (h-series): 「順番予約」 when two or more volumes of one series are in the cart.
+      seriesEntry: lines.length >= 2 ? seriesEntryHtml(await cartSeries(db, { cartKey: key, patronId: viewer(c) })) : "",
     }).toString(),
   });
 });

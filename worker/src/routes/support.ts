@@ -9,7 +9,7 @@ import { clearCookieValue, readCookie } from "../middleware/cookies.ts";
 import { clearSessionCookie, sessionToken } from "../middleware/session.ts";
 import { logout } from "../services/sessions.ts";
 import { isCartKey, keepCartAtLogout } from "../services/cart.ts";
-import { renderInShell } from "../views/shell.ts";
+import { renderInShell, type ShellContent } from "../views/shell.ts";
 import { headerLoginHtml, headerSessionHtml, headerStaffHtml } from "../views/account.ts";
 import type { FormError } from "../views/forms.ts";
 
@@ -74,7 +74,7 @@ function headerSession<E extends AppEnv>(c: Context<E>): string {
  */
 export async function page<E extends AppEnv>(
   c: Context<E>,
-  opts: { title: string; main: string; status?: number; shell?: "login"; refused?: unknown },
+  opts: { title: string; main: string; status?: number; shell?: ShellContent["shell"]; refused?: unknown },
 ): Promise<Response> {
   const res = await renderInShell(c.env, {
     title: opts.title,

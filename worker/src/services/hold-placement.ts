@@ -126,7 +126,7 @@ async function mustPatron(db: Db, patronId: number): Promise<PatronPlacementFact
 export async function applyScreen(db: Db, input: PatronContext & { cartKey: string | null }): Promise<ApplyScreen> {
   const [patron, cart, pickupBranches, terminalBranch] = await Promise.all([
     mustPatron(db, input.patronId),
-    input.cartKey ? listCartLines(db, input.cartKey, input.patronId) : Promise.resolve([]),
+    listCartLines(db, input.cartKey, input.patronId),
     listPickupBranches(db),
     terminalBranchId(db, input.terminalId),
   ]);
@@ -441,7 +441,7 @@ export async function submitApply(db: Db, input: PatronContext & { cartKey: stri
   else if (ids.length === 0) reasons.push(reason("hold_lines_none", "recordId"));
   const [patron, cart, pickupBranches, terminalBranch] = await Promise.all([
     mustPatron(db, input.patronId),
-    input.cartKey ? listCartLines(db, input.cartKey, input.patronId) : Promise.resolve([]),
+    listCartLines(db, input.cartKey, input.patronId),
     listPickupBranches(db),
     terminalBranchId(db, input.terminalId),
   ]);

@@ -35,6 +35,8 @@ export interface CartView {
   leftOver?: number;
   /** The login's own destination, when the login came here first to say that lines did not fit. */
   afterLogin?: string;
+  // issue 7 item 4 (h-series): the 「順番予約」 entry (views/holds-series.ts seriesEntryHtml), shown after the lines.
+  seriesEntry?: Html | string;
 }
 
 function titleOf(l: { title: string; volumeLabel: string | null }): string {
@@ -82,7 +84,7 @@ ${leftOverHtml(v)}
   }</p>
 ${
   v.lines.length
-    ? h`<p>予約カートの資料: ${v.lines.length}冊</p><ul class="cart-lines">${v.lines.map((l) => lineHtml(l, v.csrf))}</ul>`
+    ? h`<p>予約カートの資料: ${v.lines.length}冊</p><ul class="cart-lines">${v.lines.map((l) => lineHtml(l, v.csrf))}</ul>${v.seriesEntry ?? ""}`
     : h`<p>予約カートに資料はありません。資料を探して、書誌のページや検索結果の「予約カートに入れる」を押してください。</p><p><a href="/">資料を探す</a></p>`
 }
 <p>予約できるのは、1人${HOLD_LIMIT}冊までです（図書・雑誌あわせて。インターネット・館内OPAC・窓口の申込書による予約をすべて含みます）。</p>

@@ -17,11 +17,12 @@ export interface ShellContent {
    * 「ログイン」), replacing the header island there. Omitted: the island asks GET /api/session itself.
    */
   session?: string;
-  /** A shell that also carries a page's island, kept after `main` (/_shell/login/: the login form's). */
-  shell?: "login";
+  /** A shell that also carries a page's island, kept after `main` (/_shell/login/: the login form's;
+   *  /_shell/holds-series/: the 順番予約 form's 「上へ」「下へ」, issue 7 item 4). */
+  shell?: "login" | "holds-series";
 }
 
-const SHELL_PATHS = { default: "/_shell/", login: "/_shell/login/" } as const;
+const SHELL_PATHS = { default: "/_shell/", login: "/_shell/login/", "holds-series": "/_shell/holds-series/" } as const;
 const shellCache = new Map<string, string>();
 
 async function loadShell(env: Env, path: string): Promise<string> {
