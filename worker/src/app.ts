@@ -13,6 +13,7 @@ import { catalogRoutes } from "./routes/catalog.ts";
 import { accountRoutes } from "./routes/account.ts";
 import { staffRoutes } from "./routes/staff.ts";
 import { cartRoutes } from "./routes/cart.ts";
+import { holdsRoutes } from "./routes/holds.ts";
 import { dbContext, sessionMiddleware } from "./middleware/session.ts";
 
 function wantsHtml(path: string, accept: string | undefined): boolean {
@@ -82,6 +83,7 @@ export function buildApp() {
   app.route("/", accountRoutes);
   app.route("/", staffRoutes);
   app.route("/", cartRoutes);
+  app.route("/", holdsRoutes);
 
   app.notFound(async (c) => {
     if (wantsHtml(c.req.path, c.req.header("accept"))) {

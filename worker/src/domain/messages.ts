@@ -70,6 +70,16 @@ export const MESSAGES = {
   book_list_name_taken: "同じ名前のマイブックリストがすでにあります。別の名前にしてください。",
   already_in_book_list: "この書誌はすでにこのマイブックリストに入っています。",
   series_order_pending: "順番予約の前の巻がまだ用意できていないため、この巻は確保できません。",
+  // Holds: status list, cancel and change (issue 7, R15, R33, R34)
+  hold_not_found: "その予約は見つかりませんでした。「予約状況一覧」から選んでください。",
+  hold_invalid: "予約の指定が正しくありません。「予約状況一覧」から選んでください。",
+  hold_not_changeable: "この予約は「予約中です」ではないため、インターネットからは取消・変更できません。ご来館時にお申し出いただくか、開館時間内に受取館へお電話ください。",
+  hold_external: "市外の図書館から取り寄せる資料の予約は、インターネットからは取消・変更できません。ご来館時にお申し出いただくか、開館時間内に受取館へお電話ください。",
+  hold_not_waiting: "この予約はすでに資料を確保しているか、終了しています。",
+  hold_pickup_invalid: "受取館の指定が正しくありません。一覧の受取館から選んでください。",
+  hold_contact_invalid: "連絡方法は「メール」「電話」「連絡不要」から選んでください。",
+  hold_mail_unavailable: "確認済みのメールアドレスが登録されていないため、連絡方法に「メール」は選べません。",
+  hold_change_empty: "変更する受取館または連絡方法を選んでください。",
   // Generic
   not_found: "お探しのページは見つかりませんでした。",
   record_not_found: "この書誌は見つかりませんでした。",
