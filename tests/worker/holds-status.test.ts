@@ -116,6 +116,20 @@ describe("R33 「予約状況一覧」: states in the guide's words", () => {
     expect(isListed({ status: "ready", cancelledAt: null }, at(2026, 10, 2))).toBe(true);
   });
 
+  it("R33: the list is private: no-store, noindex, same-origin referrer — as a page and as JSON", async () => {
+    const { p, client } = await patron();
+    await insertHold(db, { patronId: p.id, pickupBranchId: chuo });
+    for (const html of [true, false]) {
+      const res = await client.request("/holds", { html });
+      expect(res.status).toBe(200);
+      expect(res.headers.get("cache-control")).toContain("no-store");
+      expect(res.headers.get("x-robots-tag")).toBe("noindex");
+      expect(res.headers.get("referrer-policy")).toBe("same-origin");
+      if (!html) expect(((await res.json()) as { items: unknown[] }).items).toHaveLength(1);
+      else await res.arrayBuffer();
+    }
+  });
+
   it("R33: a patron with no holds is told so", async () => {
     const { client } = await patron();
     const { html } = await client.page("/holds");
