@@ -5,7 +5,7 @@
 //                               (200) — one more press cancels, a link goes back; with it: ONE guarded UPDATE → 303
 //                               /holds?cancelled=<id>
 //   POST /holds/:id/change      「変更」 (fields pickupBranchId, contact; either may be left out) → 303 /holds?changed=<id>
-// JSON (Accept: application/json, as an island would ask): the same routes answer { hold: { id, status, … } }, or the
+// JSON (Accept: application/json, as the HoldList island asks): the same routes answer { hold: { id, status, … } }, or the
 // error envelope; `confirm` is then true or "yes". A hold that is not the patron's answers 404 and changes nothing; a
 // hold of theirs in another state answers 409 with every reason and the sentence to come or phone its pickup library
 // (its number, or the 中央図書館's). Bad ids and fields answer 400. The pages are private (noindex, no-store: page()).
@@ -91,7 +91,8 @@ holdsRoutes.get("/holds", requirePatron(), async (c) => {
     ? { kind: cancelled !== null ? "cancelled" : "changed", title: named.volumeLabel && !named.title.includes(named.volumeLabel) ? `${named.title} ${named.volumeLabel}` : named.title }
     : null;
   if (wantsJson(c)) return c.json(list);
-  return page(c, { title: HOLDS_TITLE, main: holdsMain({ list, csrf: csrfField(c), notice }).toString() });
+  // The shell with the HoldList island (site/src/islands/HoldList.tsx): 「取消」 without a page reload.
+  return page(c, { title: HOLDS_TITLE, main: holdsMain({ list, csrf: csrfField(c), notice }).toString(), shell: "holds" });
 });
 
 holdsRoutes.post("/holds/:id/cancel", requirePatron(), async (c) => {

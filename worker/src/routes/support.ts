@@ -74,7 +74,7 @@ function headerSession<E extends AppEnv>(c: Context<E>): string {
  */
 export async function page<E extends AppEnv>(
   c: Context<E>,
-  opts: { title: string; main: string; status?: number; shell?: "login"; refused?: unknown },
+  opts: { title: string; main: string; status?: number; shell?: "login" | "holds"; refused?: unknown },
 ): Promise<Response> {
   const res = await renderInShell(c.env, {
     title: opts.title,

@@ -17,11 +17,12 @@ export interface ShellContent {
    * 「ログイン」), replacing the header island there. Omitted: the island asks GET /api/session itself.
    */
   session?: string;
-  /** A shell that also carries a page's island, kept after `main` (/_shell/login/: the login form's). */
-  shell?: "login";
+  /** A shell that also carries a page's island, kept after `main` (/_shell/login/: the login form's; /_shell/holds/:
+   *  「予約状況一覧」's HoldList, issue 7). */
+  shell?: "login" | "holds";
 }
 
-const SHELL_PATHS = { default: "/_shell/", login: "/_shell/login/" } as const;
+const SHELL_PATHS = { default: "/_shell/", login: "/_shell/login/", holds: "/_shell/holds/" } as const;
 const shellCache = new Map<string, string>();
 
 async function loadShell(env: Env, path: string): Promise<string> {
