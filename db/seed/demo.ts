@@ -8,7 +8,7 @@ import { hashPassword } from "../../worker/src/services/password-hash.ts";
 
 export interface DemoFixture {
   library: { name: string; mailFrom: string; mailDomain: string; timeZone: string };
-  branches: { code: string; name: string; inCity: boolean; note?: string }[];
+  branches: { code: string; name: string; inCity: boolean; phone?: string | null; note?: string }[];
   patrons: {
     card: string;
     name: string;
@@ -41,11 +41,17 @@ export async function seedBranches(db: Db, fixture: Pick<DemoFixture, "branches"
     // R11/R12: every in-city library is a pickup library; an outside library only lends (ILL).
     isPickup: b.inCity,
     sortOrder: i + 1,
+    // R34 (issue 7): the number 「予約状況一覧」 says to phone; null where no source gave one (db/seed/data/README.md).
+    phone: b.phone ?? null,
     note: b.note ?? null,
   }));
-  // Seven bound values a row (id included): stay under D1's 100 per statement.
-  for (const part of chunk(rows, Math.floor(D1_MAX_PARAMS / 7))) {
-    await db.insert(branches).values(part).onConflictDoNothing({ target: branches.code });
+  // Eight bound values a row (id included): stay under D1's 100 per statement. An existing branch keeps what it has;
+  // only a phone it lacks (branches.phone arrived with migration 0006) is filled from the fixture.
+  for (const part of chunk(rows, Math.floor(D1_MAX_PARAMS / 8))) {
+    await db
+      .insert(branches)
+      .values(part)
+      .onConflictDoUpdate({ target: branches.code, set: { phone: sql`coalesce(${branches.phone}, excluded.phone)` } });
   }
 }
 

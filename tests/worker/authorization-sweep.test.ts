@@ -84,6 +84,20 @@ async function seriesOfB(db: Db, owner: TestPatron) {
 }
 // --- end issue 7: h-series ---
 
+// --- issue 7: holds status (h-status) ---
+let holdSerial = 0;
+/** Patron B's waiting hold on a record only B has asked for, and a snapshot of B's holds. */
+async function holdOfB(db: Db, owner: TestPatron) {
+  holdSerial++;
+  const item = await insertItem(db);
+  const title = `乙さんだけの予約 ${holdSerial}`;
+  await env.DB.prepare("UPDATE records SET title = ? WHERE id = ?").bind(title, item.recordId).run();
+  const hold = await insertHold(db, { patronId: owner.id, recordId: item.recordId, pickupBranchId: item.branchId });
+  const snapshot = () => env.DB.prepare("SELECT * FROM holds WHERE patron_id = ? ORDER BY id").bind(owner.id).all().then((r) => r.results);
+  return { holdId: hold.id, title, snapshot };
+}
+// --- end issue 7: holds status ---
+
 interface RouteRow {
   method: Method;
   /** The path exactly as Hono lists it (buildApp().routes). */
@@ -205,6 +219,46 @@ const ROUTES: readonly RouteRow[] = [
   { method: "POST", path: "/staff/login", access: "public" },
   { method: "POST", path: "/staff/logout", access: "public" },
   { method: "GET", path: "/staff/", access: "staff" },
+  // --- issue 7: holds status (h-status) ---
+  // R33, R34 「予約状況一覧」 and its actions: the list is the session's patron's; a hold id of B's in the URL answers
+  // 404 (exactly as a hold that does not exist) and changes nothing of B's.
+  {
+    method: "GET",
+    path: "/holds",
+    access: "patron",
+    foreign: {
+      status: 200,
+      async setup({ db, owner }) {
+        const b = await holdOfB(db, owner);
+        return { path: `/holds?patronId=${owner.id}&cancelled=${b.holdId}&changed=${b.holdId}`, snapshot: b.snapshot, secret: b.title };
+      },
+    },
+  },
+  {
+    method: "POST",
+    path: "/holds/:id/cancel",
+    access: "patron",
+    foreign: {
+      status: 404,
+      async setup({ db, owner }) {
+        const b = await holdOfB(db, owner);
+        return { path: `/holds/${b.holdId}/cancel`, form: { confirm: "yes", patronId: String(owner.id) }, snapshot: b.snapshot, secret: b.title };
+      },
+    },
+  },
+  {
+    method: "POST",
+    path: "/holds/:id/change",
+    access: "patron",
+    foreign: {
+      status: 404,
+      async setup({ db, owner }) {
+        const b = await holdOfB(db, owner);
+        return { path: `/holds/${b.holdId}/change`, form: { contact: "phone", patronId: String(owner.id) }, snapshot: b.snapshot, secret: b.title };
+      },
+    },
+  },
+  // --- end issue 7: holds status ---
   // --- issue 7: OPAC terminals (R03, R36 enrolment side) ---
   // 「利用者端末の管理」: staff routes that need the admin role (a counter's 403 is in tests/worker/terminals.test.ts).
   { method: "GET", path: "/staff/terminals", access: "staff" },

@@ -18,6 +18,7 @@ import { staffHoldsRoutes } from "./routes/staff-holds.ts";
 import { cartCountInHeader, cartRoutes } from "./routes/cart.ts";
 import { bookListRoutes } from "./routes/book-lists.ts";
 import { holdsSeriesRoutes } from "./routes/holds-series.ts";
+import { holdsRoutes } from "./routes/holds.ts";
 import { dbContext, sessionMiddleware } from "./middleware/session.ts";
 
 function wantsHtml(path: string, accept: string | undefined): boolean {
@@ -93,6 +94,7 @@ export function buildApp() {
   app.route("/", staffHoldsRoutes);
   app.route("/", bookListRoutes);
   app.route("/", holdsSeriesRoutes);
+  app.route("/", holdsRoutes);
 
   app.notFound(async (c) => {
     if (wantsHtml(c.req.path, c.req.header("accept"))) {

@@ -64,9 +64,9 @@ export const REFERRER_POLICY_PRIVATE = "same-origin";
 export const PERMISSIONS_POLICY =
   "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()";
 
-/** Worker paths for one patron or staff member: login, account, 「パスワード発行・申請」, staff (no referrer). */
+/** Worker paths for one patron or staff member: login, account, 「パスワード発行・申請」, staff, 「予約状況一覧」 (issue 7) (no referrer). */
 export function isPrivatePath(path: string): boolean {
-  return /^\/(account|login|logout|password|staff)(\/|$)/.test(path);
+  return /^\/(account|login|logout|password|staff|holds)(\/|$)/.test(path);
 }
 
 /** Issue 6 item 4: what X-Robots-Tag says on pages that must not be indexed (links on them may still be followed). */
@@ -78,7 +78,7 @@ export const NOINDEX = "noindex";
  * Disallows none of them, so a crawler can read this header (docs/security.md "Crawlers").
  */
 export function isNoindexPath(path: string): boolean {
-  return /^\/(api|search|availability|cart|account|login|logout|password|staff|_shell)(\/|$)/.test(path);
+  return /^\/(api|search|availability|cart|account|login|logout|password|staff|holds|_shell)(\/|$)/.test(path);
 }
 
 /** Every security header, in the order the _headers file lists them. */

@@ -93,6 +93,7 @@ ${v.terminal ? terminalBanner(v.terminal) : ""}${notice(v.notice)}
 <p><strong>${v.name}</strong> さん（図書館カード番号の下4桁: ${cardTail(v.cardNumber)}）</p>
 <h2>メニュー</h2>
 <ul class="menu">
+<li><a href="/holds">予約状況一覧</a></li>
 <li><a href="/account/password">パスワード変更</a></li>
 <li><a href="/lists">マイブックリスト</a></li>
 </ul>
