@@ -5,6 +5,7 @@
 // active hold of theirs on the record, no hold carrying this line's idempotency key, a pickup library that may be
 // one, a record with an obtainable loanable in-city copy. The triggers (holds_limit_insert, holds_pickup_in_city)
 // and the unique index holds_one_active stay the backstop. Placed lines leave the cart in the same batch.
+import { queuePositions } from "./hold-queue.ts";
 import { sql, type SQL } from "drizzle-orm";
 import { HOLD_LIMIT } from "../domain/policy.ts";
 import { ACTIVE_HOLD_STATUSES, OBTAINABLE_ITEM_STATUSES, type ContactMethod, type HoldChannel } from "../domain/vocabulary.ts";
@@ -189,18 +190,17 @@ export interface PlacedHold {
   pickupBranchId: number;
   contact: ContactMethod;
   status: string;
-  /** R16 (simple form; h-status owns the queue module): active holds on the record up to this one by (placed_at, id). */
+  /** R16: the hold's place in its record's queue, from data/hold-queue.ts (the one definition, derived, never stored). */
   position: number;
 }
 
 /** The holds of this patron that carry one of these idempotency keys, with their queue positions (one query). */
 export async function placedByKeys(db: Db, patronId: number, keys: readonly string[]): Promise<PlacedHold[]> {
   if (keys.length === 0) return [];
-  const rows = await db.all<{ id: number; record_id: number; placed_at: number; pickup_branch_id: number; contact: ContactMethod; status: string; position: number }>(sql`
-    SELECT h.id, h.record_id, h.placed_at, h.pickup_branch_id, h.contact, h.status,
-      (SELECT count(*) FROM holds q WHERE q.record_id = h.record_id AND q.status IN ${ACTIVE}
-        AND (q.placed_at < h.placed_at OR (q.placed_at = h.placed_at AND q.id <= h.id))) AS position
+  const rows = await db.all<{ id: number; record_id: number; placed_at: number; pickup_branch_id: number; contact: ContactMethod; status: string }>(sql`
+    SELECT h.id, h.record_id, h.placed_at, h.pickup_branch_id, h.contact, h.status
     FROM holds h WHERE h.patron_id = ${patronId} AND h.idempotency_key IN (${sql.join(keys.map((k) => sql`${k}`), sql`, `)})`);
+  const positions = await queuePositions(db, rows.map((r) => r.id));
   return rows.map((r) => ({
     holdId: r.id,
     recordId: r.record_id,
@@ -208,7 +208,7 @@ export async function placedByKeys(db: Db, patronId: number, keys: readonly stri
     pickupBranchId: r.pickup_branch_id,
     contact: r.contact,
     status: r.status,
-    position: Number(r.position),
+    position: positions.get(r.id)?.position ?? 0,
   }));
 }
 
