@@ -38,6 +38,14 @@ interface ForeignObject {
 const nameOf = async (p: TestPatron) => (await env.DB.prepare("SELECT name FROM patrons WHERE id = ?").bind(p.id).first<{ name: string }>())!.name;
 const patronRow = (p: TestPatron) => env.DB.prepare("SELECT * FROM patrons WHERE id = ?").bind(p.id).first();
 
+/** B's earlier sweep cases leave active holds behind; a case that gives B new ones first retires them, so B stays
+ *  within R14's 10 whatever the number of cases (the trigger would refuse the setup, not the route under test). */
+async function retireHoldsOf(owner: TestPatron): Promise<void> {
+  await env.DB.prepare(
+    "UPDATE holds SET status = 'cancelled', cancel_reason = 'staff', cancelled_at = 0, item_id = NULL WHERE patron_id = ? AND status IN ('waiting','in_transit','ready')",
+  ).bind(owner.id).run();
+}
+
 let cartSerial = 0;
 /** Patron B's cart: a line of B's, under B's own cart key, of a record only B has put in it. */
 async function cartOfB(db: Db, owner: TestPatron) {
@@ -70,6 +78,7 @@ async function seriesOfB(db: Db, owner: TestPatron) {
   }
   const cartKey = `sweep-s-${seriesSerial}-${"k".repeat(30)}`;
   for (const recordId of volumes.slice(0, 2)) await db.insert(cartLines).values({ cartKey, patronId: owner.id, recordId, addedAt: 0 });
+  await retireHoldsOf(owner);
   const group = await insertHoldGroup(db, { patronId: owner.id });
   const branch = await env.DB.prepare("SELECT id FROM branches WHERE is_pickup = 1 ORDER BY id LIMIT 1").first<{ id: number }>();
   for (const [i, recordId] of volumes.slice(2).entries()) {
@@ -92,6 +101,7 @@ async function holdOfB(db: Db, owner: TestPatron) {
   const item = await insertItem(db);
   const title = `乙さんだけの予約 ${holdSerial}`;
   await env.DB.prepare("UPDATE records SET title = ? WHERE id = ?").bind(title, item.recordId).run();
+  await retireHoldsOf(owner);
   const hold = await insertHold(db, { patronId: owner.id, recordId: item.recordId, pickupBranchId: item.branchId });
   const snapshot = () => env.DB.prepare("SELECT * FROM holds WHERE patron_id = ? ORDER BY id").bind(owner.id).all().then((r) => r.results);
   return { holdId: hold.id, title, snapshot };
