@@ -94,3 +94,7 @@ export const TEMPORARY_PASSWORD_LENGTH = 8;
  *  matches always among them), reads a record's row for at most `tested` hits (a word too broad to list, a field,
  *  a facet filter) and counts at most `count` exactly (「10,000件以上」): no query can hold up the rest. */
 export const SEARCH_BOUNDS = { candidates: 1_000, tested: 3_000, count: 10_000 } as const;
+
+/** Issue 7: a form's idempotency key (「予約申込」, 順番予約) answers a retry with the first answer for 7 days; the
+ *  nightly job then forgets it (a much later replay is still placed at most once: each hold keeps its line's key). */
+export const IDEMPOTENCY_KEEP_MS = 7 * 24 * 60 * 60_000;

@@ -5,6 +5,7 @@
 // Each job calls services only and is safe to run twice or at once (a retried or overlapping trigger).
 import type { Env } from "../env.ts";
 import { pruneAuthRecordsJob } from "./prune-auth-records.ts";
+import { pruneIdempotencyKeysJob } from "./prune-idempotency-keys.ts";
 
 export interface Job {
   name: string;
@@ -16,7 +17,7 @@ export interface Job {
 export const CRON_NIGHTLY = "0 18 * * *";
 
 export const SCHEDULE: Readonly<Record<string, readonly Job[]>> = {
-  [CRON_NIGHTLY]: [pruneAuthRecordsJob],
+  [CRON_NIGHTLY]: [pruneAuthRecordsJob, pruneIdempotencyKeysJob],
 };
 
 export class UnknownCronError extends Error {
