@@ -1,8 +1,9 @@
 // Browser test of issue 7 items 2, 3, 5 (R01, R13, R14, R16, R20, R43) in real Chromium at 320 px, JavaScript on and
 // off: a new user searches, puts three records in the cart from their record pages, goes to 「予約申込」 (sent to the
 // login and back: R01), logs in as 2100000001, unticks one, chooses a pickup library, places two and sees the answer
-// with their queue positions; the counter then enters paper forms (/staff/holds/paper) up to the limit, and the
-// 11th hold is refused with the reason. Everything the run made (holds, cart lines, keys) is removed afterwards.
+// with their queue positions, sees them in 「予約状況一覧」 and cancels one (R33, R34); the counter then enters paper
+// forms (/staff/holds/paper) up to the limit, and the 11th hold is refused with the reason. One of the three comes
+// from a search result's own button, and the header counts them (issue 7 item 1). Everything the run made (holds, cart lines, keys) is removed afterwards.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { Browser, Page } from "playwright-core";
@@ -86,7 +87,7 @@ async function staffPaperForms(recordIds: number[], javaScriptEnabled: boolean):
 
 describe("issue 7: 「予約申込」 from the cart, at 320 px", () => {
   for (const javaScriptEnabled of [true, false]) {
-    it(`R01/R13/R14/R16: search, three records in the cart, log in, untick one, place two, see positions; the 11th is refused (JavaScript ${javaScriptEnabled ? "on" : "off"})`, async () => {
+    it(`R01/R13/R14/R16/R33/R34: search, three records in the cart (one from a result), log in, untick one, place two, see them in 「予約状況一覧」, cancel one; the 11th is refused (JavaScript ${javaScriptEnabled ? "on" : "off"})`, async () => {
       const start = Date.now();
       const before = await withD1(async (d1) => ({
         hold: (await d1.prepare("SELECT coalesce(max(id), 0) AS n FROM holds").first<{ n: number }>())!.n,
@@ -105,8 +106,13 @@ describe("issue 7: 「予約申込」 from the cart, at 320 px", () => {
         await page.waitForURL(new RegExp(`/catalog/${r1.id}/$`));
         await page.getByRole("button", { name: "予約カートに入れる" }).click();
         await page.waitForURL(new RegExp(`/cart\\?added=${r1.id}$`));
-        await addFromRecordPage(page, r2.id);
+        // The second from a search result's own 「予約カートに入れる」 (issue 7 item 1), the third from its record page.
+        await page.goto(`${BASE}/search?q=${encodeURIComponent(r2.title)}`);
+        await page.locator(`main form[action="/cart"]:has(input[name="recordId"][value="${r2.id}"])`).first().getByRole("button", { name: "予約カートに入れる" }).click();
+        await page.waitForURL(new RegExp(`/cart\\?(added|already)=${r2.id}$`));
         await addFromRecordPage(page, r3.id);
+        // The header counts the cart's lines on the Worker's pages (with and without JavaScript).
+        await page.getByRole("link", { name: "予約カートを見る (3)" }).waitFor();
 
         // 「予約申込へ進む」 → login (R01) → back to 「予約申込」.
         await page.getByRole("link", { name: "予約申込へ進む" }).click();
@@ -146,8 +152,36 @@ describe("issue 7: 「予約申込」 from the cart, at 320 px", () => {
         assert.equal(await main.locator(`a[href="/catalog/${r3.id}/"]`).count(), 1);
         assert.equal(await main.locator(`a[href="/catalog/${r1.id}/"]`).count(), 0);
 
+        // R33: both are in 「予約状況一覧」 with their positions; R34: cancel the first (a confirmation page without
+        // JavaScript, the browser's dialog and no reload with it).
+        await page.goto(answerUrl);
+        await main.getByRole("link", { name: "予約状況一覧" }).click();
+        await page.waitForURL(`${BASE}/holds`);
+        const placed = await withD1(async (d1) =>
+          (await d1.prepare("SELECT id, record_id FROM holds WHERE patron_id = ? AND id > ? ORDER BY id").bind(patronId, before.hold).all<{ id: number; record_id: number }>()).results,
+        );
+        const holdOf = (recordId: number) => page.locator(`#hold-${placed.find((p) => p.record_id === recordId)!.id}`);
+        for (const r of [r1, r2]) {
+          const text = await holdOf(r.id).innerText();
+          assert.match(text, /予約中です/);
+          assert.match(text, /予約順位（目安）\d+番目／所蔵\d+冊/);
+          assert.match(text, /門司図書館/);
+        }
+        if (javaScriptEnabled) {
+          await page.locator('astro-island[component-url*="HoldList"]:not([ssr])').waitFor({ state: "attached" });
+          page.once("dialog", (dialog) => void dialog.accept());
+          await holdOf(r1.id).getByRole("button", { name: "取消" }).click();
+        } else {
+          await holdOf(r1.id).getByRole("button", { name: "取消" }).click();
+          await page.getByRole("heading", { level: 1, name: "予約の取消" }).waitFor();
+          await page.getByRole("button", { name: "取り消す" }).click();
+        }
+        await page.getByRole("status").getByText("予約を取り消しました").waitFor();
+        assert.match(await holdOf(r1.id).innerText(), /取り消し（ご本人による取消）/);
+        assert.equal(await activeCount(), activeBefore + 1);
+
         // The counter enters paper forms up to the limit (R14 counts every channel)…
-        await staffPaperForms(spare.slice(0, 10 - (activeBefore + 2)).map((r) => r.id), javaScriptEnabled);
+        await staffPaperForms(spare.slice(0, 10 - (activeBefore + 1)).map((r) => r.id), javaScriptEnabled);
         assert.equal(await activeCount(), 10);
 
         // …and the 11th is refused with the reason, before and after submitting.

@@ -135,6 +135,11 @@ describe("R15 順番予約 from the cart", () => {
       assert.equal(await main.getByRole("link", { name: "予約状況一覧" }).getAttribute("href"), "/holds");
       await assertAxeClean(page, "the answer", javaScriptEnabled);
 
+      // R15 in 「予約状況一覧」: the second volume's chain waits on the first.
+      await main.getByRole("link", { name: "予約状況一覧" }).click();
+      await page.waitForURL(`${BASE}/holds`);
+      await main.getByText("第一部下：第一部上のご用意後に確保します", { exact: false }).first().waitFor();
+
       // The placed volumes left the cart.
       await page.goto(`${BASE}/cart`);
       for (const v of volumes) assert.equal(await main.locator(`a[href="/catalog/${v.id}/"]`).count(), 0);
