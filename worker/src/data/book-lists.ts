@@ -4,7 +4,7 @@
 // requests racing at the limit cannot both pass it), with the triggers book_lists_limit and book_list_entries_limit
 // and the unique indexes (migration 0005) as the backstop; services/book-lists.ts turns those into reasons.
 import { sql } from "drizzle-orm";
-import { obtainableCopySql } from "./catalog-read.ts";
+import { firstAuthorSql, obtainableCopySql } from "./catalog-read.ts";
 import { visible as cartVisible, insertCartLineSql } from "./cart.ts";
 import { d1Client, d1Statement, type Db } from "./db.ts";
 
@@ -60,10 +60,7 @@ export async function listBookListEntries(
     in_cart: number;
   }>(sql`
     SELECT e.record_id, r.title, r.volume_label, e.added_at,
-      COALESCE(
-        (SELECT p.name FROM record_people rp JOIN people p ON p.id = rp.person_id
-          WHERE rp.record_id = r.id ORDER BY rp.position, rp.person_id LIMIT 1),
-        r.responsibility) AS author,
+      ${firstAuthorSql} AS author,
       EXISTS (SELECT 1 FROM items i JOIN branches b ON b.id = i.branch_id
         WHERE i.record_id = r.id AND b.in_city = 1 AND i.loanable = 1 AND ${obtainableCopySql("i")}) AS holdable,
       EXISTS (SELECT 1 FROM cart_lines c WHERE c.record_id = r.id AND ${cartVisible(input.cartKey, input.patronId)}) AS in_cart

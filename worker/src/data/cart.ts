@@ -4,6 +4,7 @@
 // shared browser whose patron did not log out shows the next person nothing of theirs. Issue 7 item 1: while logged
 // in, the cart is the patron's lines on every device (cart_lines_patron_record: one line per patron and record).
 import { sql } from "drizzle-orm";
+import { firstAuthorSql } from "./catalog-read.ts";
 import { d1Client, d1Statement, type Db } from "./db.ts";
 
 export interface CartLine {
@@ -45,10 +46,7 @@ function counted(cartKey: string | null, viewer: number | null) {
 export async function listCartLines(db: Db, cartKey: string | null, viewer: number | null): Promise<CartLine[]> {
   const rows = await db.all<CartLineRow & { patron_id: number | null }>(sql`
     SELECT c.record_id, c.patron_id, r.title, r.volume_label, c.added_at,
-      COALESCE(
-        (SELECT p.name FROM record_people rp JOIN people p ON p.id = rp.person_id
-          WHERE rp.record_id = r.id ORDER BY rp.position, rp.person_id LIMIT 1),
-        r.responsibility) AS author
+      ${firstAuthorSql} AS author
     FROM cart_lines c JOIN records r ON r.id = c.record_id
     WHERE ${visible(cartKey, viewer)}
     ORDER BY c.added_at, c.id`);

@@ -263,3 +263,10 @@ export async function getAvailability(db: Db, id: number): Promise<Availability 
   if (!record) return null;
   return { recordId: record.id, title: record.title, items: itemRows.map(({ recordId: _r, ...i }) => i), branches: branchRows };
 }
+
+/** A list line's author (cart, マイブックリスト): the record's first person, else its statement of responsibility;
+ *  the record is aliased `r` in the query. */
+export const firstAuthorSql: SQL = sql`COALESCE(
+        (SELECT p.name FROM record_people rp JOIN people p ON p.id = rp.person_id
+          WHERE rp.record_id = r.id ORDER BY rp.position, rp.person_id LIMIT 1),
+        r.responsibility)`;
