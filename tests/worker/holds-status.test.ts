@@ -16,6 +16,9 @@ import type { HoldStatus } from "../../worker/src/domain/vocabulary.ts";
 import { demoDb, insertPatron as insertLoginPatron, type TestPatron } from "../support/accounts.ts";
 import { insertBranch, insertHold, insertHoldGroup, insertItem, insertMailAddress, insertPatron, insertRecord } from "../support/factories.ts";
 import { TestClient, mainOf } from "../support/session-client.ts";
+import { listHolds } from "../../worker/src/services/hold-status.ts";
+import { holdsMain } from "../../worker/src/views/holds.ts";
+import { h } from "../../worker/src/views/forms.ts";
 
 const DAY = 24 * 60 * 60_000;
 const CENTRAL_PHONE = "093-571-1481";
@@ -82,7 +85,8 @@ describe("R33 「予約状況一覧」: states in the guide's words", () => {
     expect(itemOf(html, w.id)).toContain("<strong>予約中です</strong>");
     expect(itemOf(html, t.id)).toContain("<strong>取寄・準備中です</strong>");
     expect(itemOf(html, r.id)).toContain("<strong>ご用意できました</strong>");
-    expect(itemOf(html, r.id)).toContain("<dt>お取り置き期限</dt><dd>2026年11月10日（火）まで</dd>");
+    // R21: the deadline, and beside it the open days left (this factory hold's deadline is in the past).
+    expect(itemOf(html, r.id)).toContain("<dt>お取り置き期限</dt><dd>2026年11月10日（火）まで（お取り置き期限を過ぎています）</dd>");
     for (const [reason, words] of Object.entries(reasons)) {
       const item = itemOf(html, cancelled[reason]!);
       expect(item).toContain(`<strong>取り消し</strong>（${words}）`);
@@ -450,5 +454,22 @@ describe("patron A and patron B's holds", () => {
     expect(await holdRow(bHold.id)).toEqual(before);
     expect(await audits("hold_cancelled", bHold.id)).toBe(0);
     expect(await audits("hold_changed", bHold.id)).toBe(0);
+  });
+});
+
+describe("R21 the pickup deadline counts down in open days of the pickup library", () => {
+  it("R21: a ready hold shows 「お取り置き期限」 with 「あと3開館日」, then 「本日まで」, then that it has passed", async () => {
+    const p = await insertPatron(db, { homeBranchId: chuo });
+    const record = await titled("取置棚の本");
+    const ready = await insertHold(db, { patronId: p.id, recordId: record.id, pickupBranchId: chuo, status: "ready", contactDate: "2026-12-02", shelfUntil: "2026-12-10" });
+    const at = (day: string) => Date.parse(`${day}T10:00:00+09:00`);
+    const itemOn = async (day: string) => (await listHolds(db, p.id, at(day))).items.find((i) => i.id === ready.id)!;
+    // Tue 8, Wed 9, Thu 10 are open days of 中央図書館 (no closure in the demo calendar then).
+    expect((await itemOn("2026-12-08")).shelfDaysLeft).toBe("あと3開館日");
+    expect((await itemOn("2026-12-10")).shelfDaysLeft).toBe("本日まで");
+    expect((await itemOn("2026-12-11")).shelfDaysLeft).toBe("お取り置き期限を過ぎています");
+    const page = holdsMain({ list: await listHolds(db, p.id, at("2026-12-08")), csrf: h``, notice: null }).toString();
+    expect(page).toContain("お取り置き期限</dt><dd>2026年12月10日");
+    expect(page).toContain("（あと3開館日）");
   });
 });

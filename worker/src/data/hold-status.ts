@@ -28,6 +28,8 @@ export interface HoldRow {
   placedAt: number;
   pickupBranchId: number;
   pickupName: string;
+  /** branches.code: the calendar's key for R21's open days. */
+  pickupCode: string;
   pickupPhone: string | null;
   contact: ContactMethod;
   external: boolean;
@@ -77,6 +79,7 @@ interface RawHold {
   placed_at: number;
   pickup_branch_id: number;
   pickup_name: string;
+  pickup_code: string;
   pickup_phone: string | null;
   contact: ContactMethod;
   external: number;
@@ -99,6 +102,7 @@ function holdRow(r: RawHold): HoldRow {
     placedAt: Number(r.placed_at),
     pickupBranchId: Number(r.pickup_branch_id),
     pickupName: r.pickup_name,
+    pickupCode: r.pickup_code,
     pickupPhone: r.pickup_phone,
     contact: r.contact,
     external: Number(r.external) === 1,
@@ -111,7 +115,7 @@ function holdRow(r: RawHold): HoldRow {
 }
 
 const HOLD_COLUMNS = sql`h.id, h.record_id, r.title, r.volume_label, h.status, h.cancel_reason, h.cancelled_at, h.placed_at,
-  h.pickup_branch_id, b.name AS pickup_name, b.phone AS pickup_phone, h.contact, h.external, h.channel, h.ready_at,
+  h.pickup_branch_id, b.name AS pickup_name, b.code AS pickup_code, b.phone AS pickup_phone, h.contact, h.external, h.channel, h.ready_at,
   h.shelf_until, h.group_id, h.group_position`;
 
 /** The patron's listed holds (R33: active ones, and cancelled ones since `listedSince`): ready first, then on their

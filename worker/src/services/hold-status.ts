@@ -22,6 +22,9 @@ import {
   type PickupBranch,
 } from "../data/hold-status.ts";
 import type { Db } from "../data/db.ts";
+import { loadCalendar } from "../data/calendar.ts";
+import { addDays, tokyoDay } from "../domain/calendar.ts";
+import { shelfDaysLeftText, shelfOpenDaysLeft } from "../domain/hold-shelf.ts";
 import { AppError, reason, refusal } from "../errors.ts";
 import { estimateWait, queueLabel } from "../domain/hold-queue.ts";
 import {
@@ -67,6 +70,8 @@ export interface HoldListItem {
   group: { position: number; label: string; stateWords: string | null; current: boolean }[] | null;
   /** R21: a ready hold's last day on the hold shelf (「お取り置き期限」), when set. */
   shelfUntil: Day | null;
+  /** R21: 「あと3開館日」 (open days of the pickup library from today through the deadline), with shelfUntil. */
+  shelfDaysLeft: string | null;
   /** R34: what the patron may do online. */
   actions: HoldAction[];
   /** R34: for an active hold with no action online, where to come or phone. */
@@ -87,6 +92,11 @@ function sentenceFor(h: Pick<HoldRow, "pickupName" | "pickupPhone">, central: Pi
 
 export async function listHolds(db: Db, patronId: number, now: number): Promise<HoldList> {
   const data = await loadHoldList(db, patronId, listedSinceMs(now));
+  const today = tokyoDay(now);
+  // R21: the calendar is read only when a ready hold has a deadline to count down to.
+  const calendar = data.holds.some((h) => h.status === "ready" && h.shelfUntil) ? await loadCalendar(db, { from: addDays(today, -1) }) : null;
+  const daysLeft = (h: { pickupCode: string; shelfUntil: Day | null }): string | null =>
+    calendar && h.shelfUntil ? shelfDaysLeftText(today, h.shelfUntil, shelfOpenDaysLeft(calendar, h.pickupCode, today, h.shelfUntil)) : null;
   const items = data.holds.map((h): HoldListItem => {
     const pos = data.positions.get(h.id);
     const copies = data.copies.get(h.recordId) ?? { copies: 0, onShelf: 0 };
@@ -123,6 +133,7 @@ export async function listHolds(db: Db, patronId: number, now: number): Promise<
           }))
         : null,
       shelfUntil: h.status === "ready" ? h.shelfUntil : null,
+      shelfDaysLeft: h.status === "ready" ? daysLeft(h) : null,
       actions,
       contactSentence: isActiveHoldStatus(h.status) && actions.length === 0 ? sentenceFor(h, data.central) : null,
       external: h.external,

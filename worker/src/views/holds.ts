@@ -94,7 +94,7 @@ function itemHtml(item: HoldListItem, v: HoldsView): Html {
 <dt>${CONTACT_LABEL}</dt><dd>${item.contactWords}</dd>
 ${item.queue ? h`<dt>予約順位</dt><dd>${item.queue.label}<br>${item.queue.wait}</dd>` : ""}
 ${groupHtml(item)}
-${item.shelfUntil ? h`<dt>${SHELF_UNTIL_LABEL}</dt><dd>${dayWords(item.shelfUntil)}まで</dd>` : ""}
+${item.shelfUntil ? h`<dt>${SHELF_UNTIL_LABEL}</dt><dd>${dayWords(item.shelfUntil)}まで${item.shelfDaysLeft ? h`（${item.shelfDaysLeft}）` : ""}</dd>` : ""}
 </dl>
 ${actionsHtml(item, v)}
 </li>`;
