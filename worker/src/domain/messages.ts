@@ -62,6 +62,10 @@ export const MESSAGES = {
   item_already_on_loan: "この資料はすでに貸出中です。",
   renewal_limit_reached: `貸出の延長は${MAX_RENEWALS}回までです。`,
   renewal_not_allowed_inter_library: "ほかの図書館から取り寄せた資料（相互貸借）は延長できません。",
+  // Loans: renewal (R31, R32; domain/renewal.ts)
+  renewal_overdue: "返却期限を過ぎた資料は延長できません。図書館へ返却してください。",
+  renewal_held_by_others: "この資料はほかの方が予約しているため、延長できません。",
+  loan_returned: "この資料はすでに返却されています。",
   mail_address_limit_reached: `メールアドレスは${MAIL_ADDRESS_LIMIT}件まで登録できます。`,
   mail_address_duplicate: "このメールアドレスはすでに登録されています。",
   mail_address_invalid: "メールアドレスの形式が正しくありません。",
