@@ -11,6 +11,7 @@
 //   GET  /holds/series/groups/:id      the answer: the group's volumes in order with their state (the patron's own
 //                                      groups only: any other id is 404)
 // Login required (R01: GET → /login?next=… and back), a temporary password sent to 「パスワード変更」 (R05).
+import { titleWithVolume } from "../views/forms.ts";
 import { Hono, type Context } from "hono";
 import type { AppEnv, PatronEnv } from "../env.ts";
 import { AppError, reason, refusal } from "../errors.ts";
@@ -109,7 +110,7 @@ async function formPage(
 }
 
 function titlesOf(series: SeriesInCart): Map<number, string> {
-  return new Map(series.volumes.map((v) => [v.recordId, v.volumeLabel && !v.title.includes(v.volumeLabel) ? `${v.title} ${v.volumeLabel}` : v.title]));
+  return new Map(series.volumes.map((v) => [v.recordId, titleWithVolume(v)]));
 }
 
 holdsSeriesRoutes.get("/holds/series", requirePatron(), async (c) => {

@@ -9,6 +9,7 @@
 // error envelope; `confirm` is then true or "yes". A hold that is not the patron's answers 404 and changes nothing; a
 // hold of theirs in another state answers 409 with every reason and the sentence to come or phone its pickup library
 // (its number, or the 中央図書館's). Bad ids and fields answer 400. The pages are private (noindex, no-store: page()).
+import { titleWithVolume } from "../views/forms.ts";
 import { Hono, type Context } from "hono";
 import type { AppEnv, PatronEnv } from "../env.ts";
 import { AppError, reason, refusal } from "../errors.ts";
@@ -88,7 +89,7 @@ holdsRoutes.get("/holds", requirePatron(), async (c) => {
   const changed = parseId(c.req.query("changed"));
   const named = list.items.find((i) => i.id === (cancelled ?? changed));
   const notice: HoldsNotice = named
-    ? { kind: cancelled !== null ? "cancelled" : "changed", title: named.volumeLabel && !named.title.includes(named.volumeLabel) ? `${named.title} ${named.volumeLabel}` : named.title }
+    ? { kind: cancelled !== null ? "cancelled" : "changed", title: titleWithVolume(named) }
     : null;
   if (wantsJson(c)) return c.json(list);
   // The shell with the HoldList island (site/src/islands/HoldList.tsx): 「取消」 without a page reload.

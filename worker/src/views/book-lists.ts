@@ -2,7 +2,7 @@
 // untrusted: every interpolation goes through hono/html (views/forms.ts h), which escapes it. No inline scripts.
 import { BOOK_LIST_ENTRY_LIMIT, BOOK_LIST_LIMIT, BOOK_LIST_NAME_MAX, CART_LIMIT } from "../domain/policy.ts";
 import type { BookListEntry, BookListSummary, ListToCartAnswer } from "../services/book-lists.ts";
-import { errorBox, h, type FormError, type Html } from "./forms.ts";
+import { errorBox, h, type FormError, type Html, titleWithVolume } from "./forms.ts";
 import { ADD_TO_BOOK_LIST_LABEL, ADD_TO_CART_LABEL, NOT_HOLDABLE_TEXT } from "./record.ts";
 
 export const BOOK_LISTS_TITLE = "マイブックリスト";
@@ -16,9 +16,6 @@ export const LIMITS_TEXT = `マイブックリストは${BOOK_LIST_LIMIT}件ま�
 
 type Label = { title: string; volumeLabel: string | null };
 
-function titleOf(l: Label): string {
-  return l.volumeLabel && !l.title.includes(l.volumeLabel) ? `${l.title} ${l.volumeLabel}` : l.title;
-}
 
 function nameField(id: string, value: string | undefined, error: FormError | undefined, errorId: string): Html {
   const atFault = !!error && error.reasons.some((r) => r.field === "name");
@@ -76,12 +73,12 @@ function statusHtml(v: BookListView): Html | string {
   const added = named(v.addedId);
   const already = named(v.alreadyId);
   if (added) {
-    return h`<p class="note" role="status">「${titleOf(added)}」をこのリストに追加しました。<a href="/catalog/${added.recordId}/">書誌のページへ戻る</a></p>`;
+    return h`<p class="note" role="status">「${titleWithVolume(added)}」をこのリストに追加しました。<a href="/catalog/${added.recordId}/">書誌のページへ戻る</a></p>`;
   }
   if (already) {
-    return h`<p class="note" role="status">「${titleOf(already)}」はすでにこのリストに入っています。<a href="/catalog/${already.recordId}/">書誌のページへ戻る</a></p>`;
+    return h`<p class="note" role="status">「${titleWithVolume(already)}」はすでにこのリストに入っています。<a href="/catalog/${already.recordId}/">書誌のページへ戻る</a></p>`;
   }
-  if (v.removed) return h`<p class="note" role="status">「${titleOf(v.removed)}」をこのリストから${DELETE_ENTRY_LABEL}しました。</p>`;
+  if (v.removed) return h`<p class="note" role="status">「${titleWithVolume(v.removed)}」をこのリストから${DELETE_ENTRY_LABEL}しました。</p>`;
   if (v.created) return h`<p class="note" role="status">マイブックリスト「${v.list.name}」を作りました。</p>`;
   if (v.renamed) return h`<p class="note" role="status">リストの名前を「${v.list.name}」に変えました。</p>`;
   if (v.toCart) {
@@ -145,7 +142,7 @@ export function bookListDeleteMain(v: { list: BookListSummary; csrf: Html }): Ht
 export function bookListAddMain(v: { record: Label & { recordId: number }; lists: readonly BookListSummary[]; csrf: Html; error?: FormError; name?: string }): Html {
   return h`<h1>${ADD_TO_BOOK_LIST_LABEL}</h1>
 ${errorBox("lists-errors", v.error)}
-<p>「<a href="/catalog/${v.record.recordId}/">${titleOf(v.record)}</a>」をマイブックリストに追加します。</p>
+<p>「<a href="/catalog/${v.record.recordId}/">${titleWithVolume(v.record)}</a>」をマイブックリストに追加します。</p>
 ${
   v.lists.length
     ? h`<form method="post" action="/lists/add">${v.csrf}<input type="hidden" name="recordId" value="${v.record.recordId}">

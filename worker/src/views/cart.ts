@@ -2,7 +2,7 @@
 // every interpolation goes through hono/html's `html`, which escapes it. No inline scripts or styles.
 import { CART_LIMIT, HOLD_LIMIT } from "../domain/policy.ts";
 import type { CartLine } from "../services/cart.ts";
-import { errorBox, h, type FormError, type Html } from "./forms.ts";
+import { errorBox, h, type FormError, type Html, titleWithVolume } from "./forms.ts";
 
 export const CART_TITLE = "予約カート";
 /** The header link (site/src/layouts/Base.astro); issue 7 item 1: with the number of lines, part of the link's text. */
@@ -39,9 +39,6 @@ export interface CartView {
   seriesEntry?: Html | string;
 }
 
-function titleOf(l: { title: string; volumeLabel: string | null }): string {
-  return l.volumeLabel && !l.title.includes(l.volumeLabel) ? `${l.title} ${l.volumeLabel}` : l.title;
-}
 
 function lineHtml(line: CartLine, csrf: Html): Html {
   const titleId = `cart-line-${line.recordId}`;
@@ -64,11 +61,11 @@ function leftOverHtml(v: CartView): Html | string {
 function statusHtml(v: CartView): Html | string {
   if (v.cookiesRefused) return h`<div class="note" role="alert"><p>${COOKIES_NEEDED_TEXT}</p></div>`;
   const added = v.addedId !== undefined ? v.lines.find((l) => l.recordId === v.addedId) : undefined;
-  if (added) return h`<p class="note" role="status">「${titleOf(added)}」を予約カートに入れました。</p>`;
+  if (added) return h`<p class="note" role="status">「${titleWithVolume(added)}」を予約カートに入れました。</p>`;
   const already = v.alreadyId !== undefined ? v.lines.find((l) => l.recordId === v.alreadyId) : undefined;
-  if (already) return h`<p class="note" role="status">「${titleOf(already)}」はすでに予約カートに入っています。予約カートには1冊につき1件だけ入ります。</p>`;
+  if (already) return h`<p class="note" role="status">「${titleWithVolume(already)}」はすでに予約カートに入っています。予約カートには1冊につき1件だけ入ります。</p>`;
   if (v.removed) {
-    return h`<div class="note" role="status"><p>「${titleOf(v.removed)}」を予約カートから${REMOVE_LABEL}しました。まちがえて${REMOVE_LABEL}したときは「${UNDO_LABEL}」を押してください。</p>
+    return h`<div class="note" role="status"><p>「${titleWithVolume(v.removed)}」を予約カートから${REMOVE_LABEL}しました。まちがえて${REMOVE_LABEL}したときは「${UNDO_LABEL}」を押してください。</p>
 <form method="post" action="/cart">${v.csrf}<input type="hidden" name="recordId" value="${v.removed.recordId}"><button type="submit">${UNDO_LABEL}</button></form></div>`;
   }
   return "";

@@ -7,6 +7,11 @@ import type { Reason } from "../errors.ts";
 
 export type Html = HtmlEscapedString;
 
+/** A record's name as the patron's pages say it: the title, and its volume label when the title lacks it. */
+export function titleWithVolume(l: { title: string; volumeLabel: string | null }): string {
+  return l.volumeLabel && !l.title.includes(l.volumeLabel) ? `${l.title} ${l.volumeLabel}` : l.title;
+}
+
 /** hono/html's `html`, held to synchronous output (nothing here interpolates a Promise). */
 export function h(strings: TemplateStringsArray, ...values: unknown[]): Html {
   const out = html(strings, ...values);

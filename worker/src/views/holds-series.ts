@@ -7,7 +7,7 @@ import { HOLD_LIMIT } from "../domain/policy.ts";
 import { chainText, volumeName, type SeriesInCart, type SeriesLineReason, type SeriesVolume } from "../domain/series-placement.ts";
 import type { ContactMethod, HoldStatus } from "../domain/vocabulary.ts";
 import type { GroupHoldRow, SeriesForm, SeriesRequest } from "../services/series-placement.ts";
-import { errorBox, h, type FormError, type Html } from "./forms.ts";
+import { errorBox, h, type FormError, type Html, titleWithVolume } from "./forms.ts";
 
 export const SERIES_TITLE = "順番予約";
 export const SERIES_ENTRY_LABEL = "順番予約";
@@ -36,9 +36,6 @@ export function slotsText(left: number): string {
   return `予約できる残り冊数: ${left}／${HOLD_LIMIT}`;
 }
 
-function fullName(v: Pick<SeriesVolume, "title" | "volumeLabel">): string {
-  return v.volumeLabel && !v.title.includes(v.volumeLabel) ? `${v.title} ${v.volumeLabel}` : v.title;
-}
 
 /** The cart page's entry (views/cart.ts shows it when a series has two or more volumes in the cart). */
 export function seriesEntryHtml(series: readonly SeriesInCart[]): Html | string {
@@ -138,7 +135,7 @@ ${refused.length ? h`<p class="note" role="alert">${MESSAGES.series_volume_refus
 <ol class="series-lines">${f.lines.map((l, i) => {
     const id = `series-order-${l.recordId}`;
     const value = v.prefill?.positions?.get(l.recordId) ?? String(i + 1);
-    return h`<li><input type="hidden" name="recordId" value="${l.recordId}"><p><a id="series-title-${l.recordId}" href="/catalog/${l.recordId}/">${fullName(l)}</a></p>
+    return h`<li><input type="hidden" name="recordId" value="${l.recordId}"><p><a id="series-title-${l.recordId}" href="/catalog/${l.recordId}/">${titleWithVolume(l)}</a></p>
 <p class="field"><label for="${id}">順番</label> <input id="${id}" name="order-${l.recordId}" type="number" inputmode="numeric" min="1" max="${n}" step="1" size="3" value="${value}" required aria-describedby="series-title-${l.recordId} series-order-hint${orderAtFault ? " series-errors" : ""}"${orderAtFault ? h` aria-invalid="true"` : ""}></p>
 ${reasonsHtml(l.reasons, l.shelf)}</li>`;
   })}</ol>
@@ -156,7 +153,7 @@ export function seriesConfirmMain(v: { req: SeriesRequest; key: string; csrf: Ht
   return h`<h1>${SERIES_TITLE}の確認</h1>
 <p>次の順番で予約します。よろしければ「${SERIES_OK_LABEL}」を押してください。</p>
 <p class="series-chain"><strong>${chainText(r.volumes)}</strong></p>
-<ol class="series-lines">${r.volumes.map((vol) => h`<li>${fullName(vol)}</li>`)}</ol>
+<ol class="series-lines">${r.volumes.map((vol) => h`<li>${titleWithVolume(vol)}</li>`)}</ol>
 <dl><dt>受取館</dt><dd>${r.pickupName}</dd><dt>連絡方法</dt><dd>${CONTACT_LABELS[r.contact]}</dd></dl>
 <p>${slotsText(v.slotsLeft)}（この順番予約で${r.volumes.length}冊を使います）</p>
 <form method="post" action="/holds/series">${v.csrf}
@@ -198,7 +195,7 @@ export function seriesAnswerMain(v: { seriesTitle: string | null; holds: readonl
 <p>${v.seriesTitle ? h`「${v.seriesTitle}」の` : ""}${v.holds.length}冊を、この順番で予約しました。前の巻のご用意ができてから、次の巻を確保します。</p>
 <p class="series-chain"><strong>${chainText(v.holds)}</strong></p>
 <ol class="series-lines">${v.holds.map(
-    (hold) => h`<li><a href="/catalog/${hold.recordId}/">${fullName(hold)}</a><br>${STATUS_LABELS[hold.status]}</li>`,
+    (hold) => h`<li><a href="/catalog/${hold.recordId}/">${titleWithVolume(hold)}</a><br>${STATUS_LABELS[hold.status]}</li>`,
   )}</ol>
 ${first ? h`<dl><dt>受取館</dt><dd>${first.pickupBranch}</dd><dt>連絡方法</dt><dd>${CONTACT_LABELS[first.contact]}</dd></dl>` : ""}
 <p><a href="/holds">${HOLD_STATUS_LIST_LABEL}</a></p>

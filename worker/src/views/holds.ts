@@ -8,7 +8,7 @@ import { CONTACT_WORDS } from "../domain/hold-status.ts";
 import { CANCELLED_VISIBLE_DAYS, HOLD_LIMIT } from "../domain/policy.ts";
 import { CONTACT_METHODS } from "../domain/vocabulary.ts";
 import type { HoldList, HoldListItem, PickupBranch } from "../services/hold-status.ts";
-import { errorBox, h, type FormError, type Html } from "./forms.ts";
+import { errorBox, h, type FormError, type Html, titleWithVolume } from "./forms.ts";
 
 export const HOLDS_TITLE = "予約状況一覧";
 export const CANCEL_LABEL = "取消";
@@ -25,9 +25,6 @@ export function dayWords(day: Day): string {
   return `${y}年${m}月${d}日（${WEEKDAYS[weekdayOf(day)]}）`;
 }
 
-function titleOf(l: { title: string; volumeLabel: string | null }): string {
-  return l.volumeLabel && !l.title.includes(l.volumeLabel) ? `${l.title} ${l.volumeLabel}` : l.title;
-}
 
 export type HoldsNotice = { kind: "cancelled" | "changed"; title: string } | null;
 
@@ -127,7 +124,7 @@ ${
 /** The confirmation a 「取消」 press gets without JavaScript: one more press cancels, the link goes back. */
 export function cancelConfirmMain(v: { hold: { id: number; title: string; volumeLabel: string | null; pickupName: string }; csrf: Html }): Html {
   return h`<h1>予約の取消</h1>
-<p>「${titleOf(v.hold)}」（${PICKUP_LABEL}: ${v.hold.pickupName}）の予約を取り消しますか。</p>
+<p>「${titleWithVolume(v.hold)}」（${PICKUP_LABEL}: ${v.hold.pickupName}）の予約を取り消しますか。</p>
 <p>取り消すと、予約順位は元に戻せません。もう一度予約すると、最後の順番になります。</p>
 <form method="post" action="/holds/${v.hold.id}/cancel">${v.csrf}<input type="hidden" name="confirm" value="yes"><p><button type="submit">取り消す</button></p></form>
 <p><a href="/holds">取り消さずに${HOLDS_TITLE}へ戻る</a></p>`;
