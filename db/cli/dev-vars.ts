@@ -4,11 +4,13 @@
 //   LOCAL_COOKIES    "1": cookies without `__Host-` and Secure on plain-http loopback requests, so Safari, w3m and
 //                    lynx keep a session and a cart on http://localhost (issue 6 item 1; worker/src/middleware/
 //                    cookies.ts). wrangler.toml's [vars] never sets it, so a deployment keeps `__Host-` + Secure.
+//   LOCAL_CLOCK      "on": `npm run clock` may set the service's today (issue 8 item 6; worker/src/domain/
+//                    local-clock.ts). Never in wrangler.toml, so a deployment has no local clock.
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { DEV_VARS } from "./paths.ts";
 
-const LOCAL_ONLY = { LOCAL_COOKIES: "1" } as const;
+const LOCAL_ONLY = { LOCAL_COOKIES: "1", LOCAL_CLOCK: "on" } as const;
 
 export function ensureDevVars(): Record<string, string> {
   const vars: Record<string, string> = {};

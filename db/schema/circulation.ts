@@ -126,6 +126,11 @@ export const loans = sqliteTable(
     // R32: inter-library loan from outside the city: never renewable.
     interLibrary: integer("inter_library", { mode: "boolean" }).notNull().default(false),
     returnedAt: integer("returned_at"),
+    // R30, R31 (issue 8): when 「延長」 renewed it (ms), for 「延長済み」; null until then.
+    renewedAt: integer("renewed_at"),
+    // Issue 8 item 1: the counter and member of staff that took the copy back.
+    returnBranchId: integer("return_branch_id").references(() => branches.id),
+    returnStaffId: integer("return_staff_id").references(() => staffUsers.id),
   },
   (t) => [
     check("loans_renewals", sql`${t.renewals} BETWEEN 0 AND 1`),

@@ -7,3 +7,4 @@ export * from "./mail.ts";
 export * from "./audit.ts";
 export * from "./search.ts";
 export * from "./auth.ts";
+export * from "./dev.ts";

@@ -124,7 +124,7 @@ describe("constraintReason: every listed constraint, provoked on the real schema
     expect(constraintReason(await failure(lend()))?.reason).toBe("item_already_on_loan");
     const second = await newItem(await newRecord());
     await lend({ item: second });
-    expect(constraintReason(await failure(db.run(sql`UPDATE loans SET renewals = 2 WHERE item_id = ${second}`)))).toEqual({
+    expect(constraintReason(await failure(db.run(sql`UPDATE loans SET renewals = 2, renewed_at = 1 WHERE item_id = ${second}`)))).toEqual({
       reason: "renewal_limit_reached",
       constraint: "loans_renewals",
     });

@@ -20,6 +20,7 @@ import { bookListRoutes } from "./routes/book-lists.ts";
 import { holdsSeriesRoutes } from "./routes/holds-series.ts";
 import { holdsRoutes } from "./routes/holds.ts";
 import { dbContext, sessionMiddleware } from "./middleware/session.ts";
+import { clockContext } from "./middleware/clock.ts";
 
 function wantsHtml(path: string, accept: string | undefined): boolean {
   return !path.startsWith("/api/") && (accept ?? "").includes("text/html");
@@ -78,6 +79,7 @@ export function buildApp() {
 
   // One database handle per request (c.var.db), then who is asking (c.var.session).
   app.use(dbContext);
+  app.use(clockContext);
   app.use(sessionMiddleware);
   app.use(cartCountInHeader);
 

@@ -1,5 +1,6 @@
 // The Worker's bindings (wrangler.toml) and what middleware puts on the context.
 import type { Db } from "./data/db.ts";
+import type { Day } from "./domain/calendar.ts";
 import type { PatronSession, Session, StaffSession } from "./domain/session.ts";
 
 export interface Env {
@@ -12,6 +13,8 @@ export interface Env {
   MAIL_DOMAIN: string;
   /** R03 hashing: the pepper, a Worker secret (`wrangler secret put PASSWORD_PEPPER`; locally .dev.vars). */
   PASSWORD_PEPPER: string;
+  /** Issue 8 item 6: "on" only in .dev.vars (local development): allows the local clock (domain/local-clock.ts). */
+  LOCAL_CLOCK?: string;
 }
 
 export type { PatronSession, Session, StaffSession } from "./domain/session.ts";
@@ -19,8 +22,9 @@ export type { PatronSession, Session, StaffSession } from "./domain/session.ts";
 /**
  * c.var.db: the drizzle handle, made once per request (middleware/session.ts dbContext).
  * c.var.session: set on every request by middleware/session.ts; null when nobody is logged in.
+ * c.var.now, c.var.testDay: the library's now and the local clock's day (middleware/clock.ts; issue 8 item 6).
  */
-export type AppEnv = { Bindings: Env; Variables: { db: Db; session: Session | null } };
+export type AppEnv = { Bindings: Env; Variables: { db: Db; session: Session | null; now: number; testDay: Day | null } };
 
 /** Behind requirePatron(): c.var.patron is the logged-in patron (no `kind` check left to the route). */
 export type PatronEnv = AppEnv & { Variables: { patron: PatronSession } };

@@ -1,6 +1,7 @@
 import { buildApp } from "./app.ts";
 import type { Env } from "./env.ts";
 import { runScheduledJobs } from "./jobs/schedule.ts";
+import { jobNow } from "./middleware/clock.ts";
 
 const app = buildApp();
 
@@ -9,6 +10,7 @@ export default {
   // Cron triggers (wrangler.toml [triggers]): the jobs of controller.cron, at the trigger's scheduled time. The
   // work is handed to waitUntil so the invocation lasts as long as the jobs do, and fails if one of them does.
   async scheduled(controller: ScheduledController, env: Env, ctx: ExecutionContext) {
-    ctx.waitUntil(runScheduledJobs(controller.cron, env, controller.scheduledTime));
+    // Issue 8 item 6: in local development a set local clock moves the run to its day (middleware/clock.ts jobNow).
+    ctx.waitUntil(jobNow(env, controller.scheduledTime).then((now) => runScheduledJobs(controller.cron, env, now)));
   },
 } satisfies ExportedHandler<Env>;

@@ -75,6 +75,7 @@ export const CONSTRAINT_REASONS = {
     book_list_limit_reached: "book_list_limit_reached", // マイブックリスト: book_lists_limit (0005)
     book_list_full: "book_list_full", // マイブックリスト: book_list_entries_limit (0005)
     series_order_pending: "series_order_pending", // R15: holds_series_order (0005)
+    loan_limit_reached: "loan_limit_reached", // issue 8: loans_limit_insert (0007), 10 open loans
   },
   unique: {
     "holds(patron_id,record_id)": "already_held", // holds_one_active: one active hold per patron and record

@@ -60,6 +60,7 @@ export const MESSAGES = {
   pickup_not_allowed: "その図書館は受取館に指定できません。市内の図書館から選んでください。",
   item_already_allocated: "この資料はほかの予約に割り当てられています。",
   item_already_on_loan: "この資料はすでに貸出中です。",
+  loan_limit_reached: "貸出は1人10点までです。返却のあとで借りられます。",
   renewal_limit_reached: `貸出の延長は${MAX_RENEWALS}回までです。`,
   renewal_not_allowed_inter_library: "ほかの図書館から取り寄せた資料（相互貸借）は延長できません。",
   // Loans: renewal (R31, R32; domain/renewal.ts)

@@ -20,6 +20,13 @@ export const HOLD_LIMIT = 10;
 /** R21: a ready hold waits 1 week, counted in open days of the pickup library from the day after the contact day. */
 export const HOLD_SHELF_OPEN_DAYS = 7;
 
+/**
+ * Issue 8 item 1: at most 10 open loans per patron — Kitakyushu City Library's loan rule (10点まで、2週間;
+ * http://www.city.kitakyushu.lg.jp/kyouiku/file_0365.html, db/seed/data/kitakyushu/library-facts.json
+ * system.loan_rule). Trigger loans_limit_insert (0007) is the backstop.
+ */
+export const LOAN_LIMIT = 10;
+
 /** R31: a loan runs 2 weeks (the guide: 2週間まで). */
 export const LOAN_DAYS = 14;
 /** R31: a renewal sets the due date to the day of renewal + 2 weeks. */

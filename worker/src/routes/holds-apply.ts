@@ -10,6 +10,7 @@
 // A retried, double-clicked or concurrent copy of one submission places nothing twice and is sent to the same answer.
 import { Hono, type Context } from "hono";
 import type { PatronEnv } from "../env.ts";
+import { libraryNow } from "../middleware/clock.ts";
 import { AppError } from "../errors.ts";
 import { readCookie } from "../middleware/cookies.ts";
 import { csrfField } from "../middleware/csrf.ts";
@@ -57,7 +58,7 @@ holdsApplyRoutes.post("/holds/apply", requirePatron(), async (c) => {
     const { formKey } = await submitApply(c.var.db, {
       ...patronContext(c),
       cartKey: cartKeyOf(c),
-      now: Date.now(),
+      now: libraryNow(c),
       form: {
         formKey: one(body, "idempotencyKey"),
         recordIds: all(body, "recordId"),

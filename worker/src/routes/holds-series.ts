@@ -14,6 +14,7 @@
 import { titleWithVolume } from "../views/forms.ts";
 import { Hono, type Context } from "hono";
 import type { AppEnv, PatronEnv } from "../env.ts";
+import { libraryNow } from "../middleware/clock.ts";
 import { AppError, reason, refusal } from "../errors.ts";
 import type { SeriesInCart } from "../domain/series-placement.ts";
 import { readCookie } from "../middleware/cookies.ts";
@@ -198,7 +199,7 @@ holdsSeriesRoutes.post("/holds/series", requirePatron(), async (c) => {
     return refusedPage(c, err, seriesId);
   }
   try {
-    const { groupId } = await placeSeries(db, a, req, key, Date.now());
+    const { groupId } = await placeSeries(db, a, req, key, libraryNow(c));
     return seeOther(c, `/holds/series/groups/${groupId}`);
   } catch (err) {
     if (err instanceof AppError) return refusedPage(c, err, seriesId, titlesOf(req.series));

@@ -12,6 +12,7 @@
 import { titleWithVolume } from "../views/forms.ts";
 import { Hono, type Context } from "hono";
 import type { AppEnv, PatronEnv } from "../env.ts";
+import { libraryNow } from "../middleware/clock.ts";
 import { AppError, reason, refusal } from "../errors.ts";
 import { csrfField } from "../middleware/csrf.ts";
 import { requirePatron } from "../middleware/session.ts";
@@ -84,7 +85,7 @@ function badId(c: Context<PatronEnv>) {
 
 holdsRoutes.get("/holds", requirePatron(), async (c) => {
   const patron = c.var.patron;
-  const list = await listHolds(c.var.db, patron.patronId, Date.now());
+  const list = await listHolds(c.var.db, patron.patronId, libraryNow(c));
   const cancelled = parseId(c.req.query("cancelled"));
   const changed = parseId(c.req.query("changed"));
   const named = list.items.find((i) => i.id === (cancelled ?? changed));
@@ -112,7 +113,7 @@ holdsRoutes.post("/holds/:id/cancel", requirePatron(), async (c) => {
       if (wantsJson(c)) throw refusal("bad_request", [reason("bad_request")]);
       return page(c, { title: "予約の取消", main: cancelConfirmMain({ hold, csrf: csrfField(c) }).toString() });
     }
-    const hold = await cancelHold(db, { patronId, holdId, now: Date.now(), clientAddress: clientAddress(c) });
+    const hold = await cancelHold(db, { patronId, holdId, now: libraryNow(c), clientAddress: clientAddress(c) });
     if (wantsJson(c)) return c.json(holdJson(hold));
     return seeOther(c, `/holds?cancelled=${holdId}`);
   } catch (err) {
@@ -140,7 +141,7 @@ holdsRoutes.post("/holds/:id/change", requirePatron(), async (c) => {
       else reasons.push(reason("hold_contact_invalid", "contact"));
     }
     if (reasons.length) throw refusal("bad_request", reasons);
-    const hold = await changeHold(c.var.db, { patronId, holdId, pickupBranchId, contact, now: Date.now(), clientAddress: clientAddress(c) });
+    const hold = await changeHold(c.var.db, { patronId, holdId, pickupBranchId, contact, now: libraryNow(c), clientAddress: clientAddress(c) });
     if (wantsJson(c)) return c.json(holdJson(hold));
     return seeOther(c, `/holds?changed=${holdId}`);
   } catch (err) {

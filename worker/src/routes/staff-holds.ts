@@ -7,6 +7,7 @@
 // same guarded insert as the web (R14); an audit row (hold_paper_entered) in the same batch.
 import { Hono, type Context } from "hono";
 import type { StaffEnv } from "../env.ts";
+import { libraryNow } from "../middleware/clock.ts";
 import { AppError } from "../errors.ts";
 import { csrfField } from "../middleware/csrf.ts";
 import { requireStaff } from "../middleware/session.ts";
@@ -32,7 +33,7 @@ async function formPage(
       formKey,
       pickupBranches,
       defaultPickupBranchId: staffBranch?.id ?? pickupBranches[0]?.id ?? null,
-      receivedAt: opts.receivedAt ?? formatTokyoDateTime(Date.now()),
+      receivedAt: opts.receivedAt ?? formatTokyoDateTime(libraryNow(c)),
       values: opts.values,
       error: opts.error,
     }).toString(),
@@ -52,7 +53,7 @@ staffHoldsRoutes.post("/staff/holds/paper", requireStaff(), async (c) => {
     receivedAt: formText(body, "receivedAt"),
   };
   try {
-    const { formKey } = await enterPaperHold(c.var.db, { staffId: c.var.staff.staffId, clientAddress: clientAddress(c), form, now: Date.now() });
+    const { formKey } = await enterPaperHold(c.var.db, { staffId: c.var.staff.staffId, clientAddress: clientAddress(c), form, now: libraryNow(c) });
     return seeOther(c, `/staff/holds/paper/answer?key=${encodeURIComponent(formKey)}`);
   } catch (err) {
     const { cardNumber, recordId, pickupBranchId, contact } = form;
