@@ -19,6 +19,7 @@ import { cartCountInHeader, cartRoutes } from "./routes/cart.ts";
 import { bookListRoutes } from "./routes/book-lists.ts";
 import { holdsSeriesRoutes } from "./routes/holds-series.ts";
 import { holdsRoutes } from "./routes/holds.ts";
+import { loansRoutes } from "./routes/loans.ts"; // issue 8: patron loans (R30–R32)
 import { dbContext, sessionMiddleware } from "./middleware/session.ts";
 import { clockContext } from "./middleware/clock.ts";
 
@@ -97,6 +98,7 @@ export function buildApp() {
   app.route("/", bookListRoutes);
   app.route("/", holdsSeriesRoutes);
   app.route("/", holdsRoutes);
+  app.route("/", loansRoutes); // issue 8: patron loans (R30–R32)
 
   app.notFound(async (c) => {
     if (wantsHtml(c.req.path, c.req.header("accept"))) {

@@ -116,6 +116,9 @@ export const MESSAGES = {
   hold_not_waiting: "この予約はすでに資料を確保しているか、終了しています。",
   hold_pickup_invalid: "受取館の指定が正しくありません。一覧の受取館から選んでください。",
   hold_change_empty: "変更する受取館または連絡方法を選んでください。",
+  // issue 8: patron loans (「貸出状況一覧」 and 「延長」, R30–R32; services/loans.ts)
+  renewal_loan_not_found: "その貸出は見つかりませんでした。「貸出状況一覧」から選んでください。",
+  renewal_loan_invalid: "貸出の指定が正しくありません。「貸出状況一覧」から選んでください。",
   // Generic
   not_found: "お探しのページは見つかりませんでした。",
   record_not_found: "この書誌は見つかりませんでした。",

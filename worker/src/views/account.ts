@@ -94,6 +94,7 @@ ${v.terminal ? terminalBanner(v.terminal) : ""}${notice(v.notice)}
 <h2>メニュー</h2>
 <ul class="menu">
 <li><a href="/holds">予約状況一覧</a></li>
+<li><a href="/loans">貸出状況一覧</a></li>
 <li><a href="/account/password">パスワード変更</a></li>
 <li><a href="/lists">マイブックリスト</a></li>
 </ul>

@@ -18,11 +18,12 @@ export interface ShellContent {
    */
   session?: string;
   /** A shell that also carries a page's island, kept after `main` (/_shell/login/: the login form's;
-   *  /_shell/holds-series/: the 順番予約 form's 「上へ」「下へ」, issue 7 item 4; /_shell/holds/: 「予約状況一覧」's HoldList). */
-  shell?: "login" | "holds-series" | "holds";
+   *  /_shell/holds-series/: the 順番予約 form's 「上へ」「下へ」, issue 7 item 4; /_shell/holds/: 「予約状況一覧」's HoldList;
+   *  /_shell/loans/: 「貸出状況一覧」's LoanList, issue 8 item 5). */
+  shell?: "login" | "holds-series" | "holds" | "loans";
 }
 
-const SHELL_PATHS = { default: "/_shell/", login: "/_shell/login/", "holds-series": "/_shell/holds-series/", holds: "/_shell/holds/" } as const;
+const SHELL_PATHS = { default: "/_shell/", login: "/_shell/login/", "holds-series": "/_shell/holds-series/", holds: "/_shell/holds/", loans: "/_shell/loans/" } as const;
 const shellCache = new Map<string, string>();
 
 async function loadShell(env: Env, path: string): Promise<string> {
