@@ -17,7 +17,7 @@ import { buildApp } from "../../worker/src/app.ts";
 import type { Db } from "../../worker/src/data/db.ts";
 import { cartLines } from "../../db/schema/index.ts";
 import { demoDb, insertPatron, storedCredential, type TestPatron } from "../support/accounts.ts";
-import { insertHold, insertHoldGroup, insertItem } from "../support/factories.ts";
+import { insertHold, insertHoldGroup, insertItem, insertLoan } from "../support/factories.ts";
 import { TestClient } from "../support/session-client.ts";
 import { newFormKey, submitApply } from "../../worker/src/services/hold-placement.ts";
 
@@ -107,6 +107,24 @@ async function holdOfB(db: Db, owner: TestPatron) {
   return { holdId: hold.id, title, snapshot };
 }
 // --- end issue 7: holds status ---
+
+// --- issue 8: patron loans (「貸出状況一覧」 / 「延長」, R30–R32) ---
+import { addDays, tokyoDay } from "../../worker/src/domain/calendar.ts";
+let loanSerial = 0;
+/** Patron B's open, renewable loan of a record only B has borrowed, and a snapshot of B's loans. */
+async function loanOfB(db: Db, owner: TestPatron) {
+  loanSerial++;
+  const item = await insertItem(db, { status: "on_loan" });
+  const title = `乙さんだけの貸出 ${loanSerial}`;
+  await env.DB.prepare("UPDATE records SET title = ? WHERE id = ?").bind(title, item.recordId).run();
+  // B stays within the 10 open loans (trigger loans_limit_insert) whatever the number of cases.
+  await env.DB.prepare("UPDATE loans SET returned_at = 0 WHERE patron_id = ? AND returned_at IS NULL").bind(owner.id).run();
+  const due = addDays(tokyoDay(Date.now()), 7);
+  const loan = await insertLoan(db, { patronId: owner.id, itemId: item.id, dueDate: due });
+  const snapshot = () => env.DB.prepare("SELECT * FROM loans WHERE patron_id = ? ORDER BY id").bind(owner.id).all().then((r) => r.results);
+  return { loanId: loan.id, title, snapshot };
+}
+// --- end issue 8: patron loans ---
 
 interface RouteRow {
   method: Method;
@@ -504,6 +522,46 @@ const ROUTES: readonly RouteRow[] = [
     },
   },
   // --- end issue 7: h-series ---
+  // --- issue 8: patron loans (「貸出状況一覧」 / 「延長」, R30–R32) ---
+  // The list is the session's patron's; a loan id of B's in the URL answers 404 (exactly as a loan that does not
+  // exist), shows nothing of B's and renews nothing.
+  {
+    method: "GET",
+    path: "/loans",
+    access: "patron",
+    foreign: {
+      status: 200,
+      async setup({ db, owner }) {
+        const b = await loanOfB(db, owner);
+        return { path: `/loans?patronId=${owner.id}&renewed=${b.loanId}`, snapshot: b.snapshot, secret: b.title };
+      },
+    },
+  },
+  {
+    method: "GET",
+    path: "/loans/:id/renew",
+    access: "patron",
+    foreign: {
+      status: 404,
+      async setup({ db, owner }) {
+        const b = await loanOfB(db, owner);
+        return { path: `/loans/${b.loanId}/renew?patronId=${owner.id}`, snapshot: b.snapshot, secret: b.title };
+      },
+    },
+  },
+  {
+    method: "POST",
+    path: "/loans/:id/renew",
+    access: "patron",
+    foreign: {
+      status: 404,
+      async setup({ db, owner }) {
+        const b = await loanOfB(db, owner);
+        return { path: `/loans/${b.loanId}/renew`, form: { patronId: String(owner.id) }, snapshot: b.snapshot, secret: b.title };
+      },
+    },
+  },
+  // --- end issue 8: patron loans ---
 ];
 
 // --- issue 7: placing holds (h-place) ---
