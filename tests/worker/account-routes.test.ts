@@ -329,11 +329,13 @@ describe("「利用者情報メンテナンス」 (issue 3 item 9)", () => {
     expect(main).toContain('<a href="/account/password">パスワード変更</a>');
     // Issue 7: 「予約状況一覧」 and 「マイブックリスト」 work, so the menu links them.
     expect(main).toContain('<a href="/holds">予約状況一覧</a>');
-    for (const label of ["メールアドレスの登録・変更・削除", "貸出状況一覧"]) {
+    // Issue 8: 「貸出状況一覧」 works too (R30).
+    expect(main).toContain('<a href="/loans">貸出状況一覧</a>');
+    for (const label of ["メールアドレスの登録・変更・削除"]) {
       expect(main).not.toContain(label);
     }
     const links = [...main.matchAll(/href="([^"]+)"/g)].map((m) => m[1]);
-    expect(links).toEqual(["/holds", "/account/password", "/lists"]);
+    expect(links).toEqual(["/holds", "/loans", "/account/password", "/lists"]);
     expect(main).toMatch(/<form method="post" action="\/logout">\s*<input type="hidden" name="_csrf"[^>]*>\s*<p><button type="submit">ログアウト<\/button>/);
     // The full card number is not printed on the page.
     expect(main).not.toContain(TARO.card);
