@@ -19,6 +19,8 @@ import { cartCountInHeader, cartRoutes } from "./routes/cart.ts";
 import { bookListRoutes } from "./routes/book-lists.ts";
 import { holdsSeriesRoutes } from "./routes/holds-series.ts";
 import { holdsRoutes } from "./routes/holds.ts";
+// issue 8: counter lists and ILL
+import { staffConsoleRoutes } from "./routes/staff-console.ts";
 import { dbContext, sessionMiddleware } from "./middleware/session.ts";
 import { clockContext } from "./middleware/clock.ts";
 
@@ -97,6 +99,8 @@ export function buildApp() {
   app.route("/", bookListRoutes);
   app.route("/", holdsSeriesRoutes);
   app.route("/", holdsRoutes);
+  // issue 8: counter lists and ILL
+  app.route("/", staffConsoleRoutes);
 
   app.notFound(async (c) => {
     if (wantsHtml(c.req.path, c.req.header("accept"))) {
