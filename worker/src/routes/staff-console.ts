@@ -17,7 +17,7 @@ import { libraryNow } from "../middleware/clock.ts";
 import { csrfField } from "../middleware/csrf.ts";
 import { requireStaff } from "../middleware/session.ts";
 import { branchById } from "../data/staff-console.ts";
-import { illWaiting } from "../services/ill.ts";
+import { illWaiting, receiveIllItem } from "../services/ill.ts";
 import {
   consoleBranch,
   holdShelf,
@@ -156,3 +156,23 @@ async function illPage(c: Context<StaffEnv>, opts: { notice?: string; error?: Fo
 }
 
 staffConsoleRoutes.get("/staff/ill", requireStaff(), (c) => illPage(c));
+
+staffConsoleRoutes.post("/staff/ill", requireStaff(), async (c) => {
+  const body = await c.req.parseBody();
+  const holdRaw = formText(body, "holdId");
+  const barcode = formText(body, "barcode");
+  try {
+    const holdId = /^[1-9][0-9]{0,9}$/.test(holdRaw) ? Number(holdRaw) : null;
+    if (holdId === null) throw refusal("bad_request", [reason("ill_hold_not_found", "holdId")]);
+    const answer = await receiveIllItem(c.var.db, consoleActor(c), { holdId, barcode, now: libraryNow(c) });
+    const o = answer.outcome;
+    const notice =
+      o.kind === "ready" || o.kind === "on_hold_shelf"
+        ? `${answer.copy.barcode} を受け入れました。予約（${o.patron.name}さん）は「ご用意できました」になりました。取置棚に置いてください${o.shelfUntil ? `（お取り置き期限 ${dayWords(o.shelfUntil)}）` : ""}。`
+        : `${answer.copy.barcode} を受け入れました。`;
+    return illPage(c, { notice });
+  } catch (err) {
+    if (!(err instanceof AppError)) throw err;
+    return illPage(c, { error: asFormError(err), status: err.status, values: { holdId: holdRaw, barcode } });
+  }
+});

@@ -16,13 +16,23 @@
 // Arrival acts at the actor's own branch (an admin too): the copy is put on that branch's hold shelf.
 import { claimIdempotencyKey, findPatronIdByCard, listPickupBranches, patronPlacementFacts, readIdempotencyKey, recordTitles, storeIdempotentAnswer } from "../data/hold-placement.ts";
 import { d1Client, type Db } from "../data/db.ts";
-import { heldIdByKey, illAuditStatement, illHoldInsertStatement, illWaitingHolds, isHeldInCity } from "../data/ill.ts";
+import {
+  barcodeExists,
+  heldIdByKey,
+  illArrivalHold,
+  illAuditStatement,
+  illHoldInsertStatement,
+  illItemInsertStatements,
+  illWaitingHolds,
+  isHeldInCity,
+} from "../data/ill.ts";
 import { HOLD_LIMIT } from "../domain/policy.ts";
 import { CONTACT_METHODS, type ContactMethod } from "../domain/vocabulary.ts";
 import { AppError, reason, refusal, type Reason } from "../errors.ts";
 import { MESSAGES, type ReasonCode } from "../domain/messages.ts";
 import { isFormKey, parseTokyoDateTime, type PaperForm } from "./hold-placement.ts";
 import type { ConsoleActor } from "./staff-console.ts";
+import { checkIn, normalizeCode, type CheckInAnswer } from "./circulation.ts";
 
 /** The paper form's idempotency scope (services/hold-placement.ts staffScope): paperAnswer reads the answer there. */
 function paperScope(staffId: number): string {
@@ -140,4 +150,54 @@ export interface IllWaitingHold {
 
 export async function illWaiting(db: Db, actor: ConsoleActor): Promise<IllWaitingHold[]> {
   return illWaitingHolds(db, actor.branchId, ILL_LIST_LIMIT);
+}
+
+function errorText(err: unknown): string {
+  const parts: string[] = [];
+  for (let e: unknown = err, i = 0; e && i < 5; i++) {
+    parts.push(e instanceof Error ? e.message : String(e));
+    e = e instanceof Error ? (e as Error & { cause?: unknown }).cause : null;
+  }
+  return parts.join(" | ");
+}
+
+/** A borrowed copy's barcode as staff label it: letters, digits and hyphens, at most 32 (e.g. ILL-0001). */
+const ILL_BARCODE = /^[A-Za-z0-9][A-Za-z0-9-]{0,31}$/;
+
+/**
+ * R32/R34: the borrowed copy of an ILL hold arrives at the actor's branch (the hold's pickup library). The copy is
+ * inserted (guarded: the hold still waiting here, external, no copy yet; the barcode unique), then checked in through
+ * 「返却」's one trap path, which makes the hold ready here (R21 deadline) — the copy serves only this hold. A retry
+ * after the copy was inserted but before the check-in took (same barcode, still on the shelf here) checks it in.
+ */
+export async function receiveIllItem(db: Db, actor: ConsoleActor, input: { holdId: number; barcode: string; now: number }): Promise<CheckInAnswer> {
+  const barcode = normalizeCode(input.barcode);
+  if (!ILL_BARCODE.test(barcode)) throw refusal("bad_request", [reason("ill_barcode_invalid", "barcode")]);
+  const hold = await illArrivalHold(db, input.holdId);
+  if (!hold || !hold.external || hold.pickupBranchId !== actor.branchId) throw refusal("not_found", [reason("ill_hold_not_found", "holdId")]);
+  if (hold.item) {
+    const retry = hold.status === "waiting" && hold.item.barcode === barcode && hold.item.status === "on_shelf" && hold.item.currentBranchId === actor.branchId;
+    if (!retry) throw refusal("conflict", [reason("ill_already_received", "holdId")]);
+  } else {
+    if (hold.status !== "waiting") throw refusal("not_found", [reason("ill_hold_not_found", "holdId")]);
+    if (await barcodeExists(db, barcode)) throw refusal("conflict", [reason("ill_barcode_taken", "barcode")]);
+    try {
+      const [insert] = await d1Client(db).batch(
+        illItemInsertStatements(db, { holdId: hold.holdId, branchId: actor.branchId, barcode, staffId: actor.staffId, now: input.now, clientAddress: actor.clientAddress }),
+      );
+      if ((insert?.meta.changes ?? 0) === 0) {
+        // Another counter received it (or the hold ended) meanwhile.
+        const after = await illArrivalHold(db, input.holdId);
+        throw refusal(after?.item ? "conflict" : "not_found", [reason(after?.item ? "ill_already_received" : "ill_hold_not_found", "holdId")]);
+      }
+    } catch (err) {
+      if (err instanceof AppError) throw err;
+      // Two counters typing at once: the unique indexes on items (barcode, ill_hold_id) are the backstop.
+      const text = errorText(err);
+      if (/UNIQUE constraint failed: items\.barcode/.test(text)) throw refusal("conflict", [reason("ill_barcode_taken", "barcode")]);
+      if (/UNIQUE constraint failed: items\.ill_hold_id/.test(text)) throw refusal("conflict", [reason("ill_already_received", "holdId")]);
+      throw err;
+    }
+  }
+  return checkIn(db, actor, { barcode, now: input.now });
 }
