@@ -59,7 +59,7 @@ ${back}`;
 
 function shelfRow(l: ShelfLine): Html {
   const soon = l.expired || l.openDaysLeft <= 1;
-  return h`<tr id="shelf-${l.holdId}"${soon ? h` class="shelf-soon"` : ""}><td>${dayWords(l.shelfUntil)}<br><small>${l.daysLeftText}</small></td><td>${titleWithVolume(l)}</td><td>${l.barcode ?? ""}</td><td>${l.cardNumber}<br>${l.patronName}</td><td>${dayWords(l.readyDay)}</td></tr>`;
+  return h`<tr id="shelf-${l.holdId}"${soon ? h` class="shelf-soon"` : ""}><td>${dayWords(l.shelfUntil)}<br><small>${soon ? h`<strong>${l.daysLeftText}</strong>` : l.daysLeftText}</small></td><td>${titleWithVolume(l)}</td><td>${l.barcode ?? ""}</td><td>${l.cardNumber}<br>${l.patronName}</td><td>${dayWords(l.readyDay)}</td></tr>`;
 }
 
 export function holdShelfMain(v: ListView & { shelf: HoldShelf; csrf: Html; notice?: string; error?: FormError }): Html {
