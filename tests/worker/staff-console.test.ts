@@ -16,6 +16,7 @@ import { MESSAGES } from "../../worker/src/domain/messages.ts";
 import { hashPassword } from "../../worker/src/services/password-hash.ts";
 import { holdShelf, pickList, recordPhoneContact, type ConsoleActor } from "../../worker/src/services/staff-console.ts";
 import { AppError } from "../../worker/src/errors.ts";
+import { checkIn } from "../../worker/src/services/circulation.ts";
 import { PEPPER, demoDb, insertPatron as insertLoginPatron, storedCredential } from "../support/accounts.ts";
 import { insertBranch, insertHold, insertHoldGroup, insertItem, insertLoan, insertPatron, insertRecord, insertStaff, type Branch } from "../support/factories.ts";
 import { TestClient, mainOf, textOf } from "../support/session-client.ts";
@@ -164,6 +165,25 @@ describe("R16 「ピックリスト」: holds a copy on this branch's shelf can 
     const list = await pickList(db, { branchId: here.id });
     expect(list.lines.map((l) => l.holdId)).toEqual([h2.id]);
     expect(list.lines[0]!.barcode).toBe(v2copy.barcode);
+  });
+
+  it("R16, R15: scanning each listed copy at 「返却」 (checkIn) sets it aside for the very hold the pick list named", async () => {
+    const here = await insertBranch(db);
+    const there = await insertBranch(db);
+    const record = await insertRecord(db);
+    await insertItem(db, { recordId: record.id, branchId: here.id });
+    await insertItem(db, { recordId: record.id, branchId: here.id });
+    await insertHold(db, { recordId: record.id, pickupBranchId: here.id, placedAt: FRI + 2000 });
+    await insertHold(db, { recordId: record.id, pickupBranchId: there.id, placedAt: FRI });
+    await insertHold(db, { recordId: record.id, pickupBranchId: here.id, placedAt: FRI + 1000 });
+    const { actor } = await staffAt(here.id);
+    const list = await pickList(db, { branchId: here.id });
+    expect(list.lines).toHaveLength(2);
+    for (const line of list.lines) {
+      const answer = await checkIn(db, actor, { barcode: line.barcode, now: FRI + 10_000 });
+      expect(answer.outcome.kind === "ready" || answer.outcome.kind === "transit" ? answer.outcome.holdId : null).toBe(line.holdId);
+    }
+    expect((await pickList(db, { branchId: here.id })).lines).toEqual([]);
   });
 
   it("R34: ILL holds (external) are never on the pick list; cancelled, ready and fulfilled holds neither", async () => {
