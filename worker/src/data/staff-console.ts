@@ -204,8 +204,8 @@ export async function contactFacts(db: Db, holdId: number): Promise<ContactFacts
 /**
  * R21: the call is recorded — contact_date = the Tokyo day, shelf_until counted from it — in ONE guarded UPDATE: still
  * ready, contact 電話, no contact day yet, the pickup branch the counter's own (an admin: any), and the ready time the
- * deadline was computed from. Its audit row is written only if the UPDATE changed the hold. Run with runBatch-like
- * d1 batch; the first statement's meta.changes says whether it took.
+ * deadline was computed from. Its audit row is written only if the UPDATE changed the hold. Run as one D1 batch; the
+ * first statement's meta.changes says whether it took.
  */
 export function recordContactStatements(
   db: Db,
