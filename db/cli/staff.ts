@@ -1,4 +1,5 @@
-// `npm run staff -- issue-temp-password CARD`: the counter's R05 until the staff console exists (a later issue).
+// `npm run staff -- issue-temp-password CARD`: R05 from the command line (audited as 'system'). At the counter, staff use
+// 「利用者照会」 → 「仮パスワード発行」 in the staff console (/staff/patrons, issue 8), the same service with their staff id.
 // `npm run staff -- enrol-terminal CODE` (issue 7 item 8): a fresh one-time enrolment code for the OPAC terminal
 // CODE in the local D1 (e.g. the demo's chuo-opac-1), as 「登録コードを発行」 on /staff/terminals gives an admin;
 // type it at /opac/enrol in the browser that is to be the terminal. Its previous device secret stops working.

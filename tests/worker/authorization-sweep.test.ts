@@ -400,6 +400,18 @@ const ROUTES: readonly RouteRow[] = [
   { method: "POST", path: "/staff/holds/paper", access: "staff" },
   { method: "GET", path: "/staff/holds/paper/answer", access: "staff" },
   // --- issue 7: placing holds (h-place) ---
+  // --- issue 8: counter lists and ILL ---
+  // Staff routes (the console): a patron or anonymous caller never reaches them (the loops below); a counter acts for
+  // its own branch only (the block at the end of this file: lists of another branch 403, a call for another branch's
+  // hold 403, an ILL hold of another branch 404). 「利用者照会」 may look up any patron (patrons are city-wide).
+  { method: "GET", path: "/staff/picklist", access: "staff" },
+  { method: "GET", path: "/staff/shelf", access: "staff" },
+  { method: "POST", path: "/staff/holds/:id/contacted", access: "staff" },
+  { method: "GET", path: "/staff/patrons", access: "staff" },
+  { method: "POST", path: "/staff/patrons/:card/temporary-password", access: "staff" },
+  { method: "GET", path: "/staff/ill", access: "staff" },
+  { method: "POST", path: "/staff/ill", access: "staff" },
+  // --- end issue 8: counter lists and ILL ---
   // --- issue 7: マイブックリスト (h-lists) --- patron routes; the patron comes from the session, never the request.
   {
     method: "GET",
@@ -562,6 +574,15 @@ const ROUTES: readonly RouteRow[] = [
     },
   },
   // --- end issue 8: patron loans ---
+  // --- issue 8: circulation counter (H1) --- staff routes; the branch comes from the staff session, never the request.
+  { method: "GET", path: "/staff/checkout", access: "staff" },
+  { method: "POST", path: "/staff/checkout", access: "staff" },
+  { method: "GET", path: "/staff/checkin", access: "staff" },
+  { method: "POST", path: "/staff/checkin", access: "staff" },
+  { method: "GET", path: "/staff/arrival", access: "staff" },
+  { method: "POST", path: "/staff/arrival", access: "staff" },
+  { method: "GET", path: "/staff/transits/:id/slip", access: "staff" },
+  // --- end issue 8: circulation counter (H1) ---
 ];
 
 // --- issue 7: placing holds (h-place) ---
@@ -816,3 +837,83 @@ describe("patron A on patron B's things: never shown, nothing changed", () => {
     await loggedIn(b);
   });
 });
+
+// --- issue 8: counter lists and ILL ---
+// A counter account acts only for its own branch: counter-chuo names 門司 (moji) in every way the console allows and
+// is refused, with nothing changed; the admin may choose the branch of the lists.
+describe("issue 8 console: a counter acts only for its own branch", () => {
+  async function branchId(code: string): Promise<number> {
+    return (await env.DB.prepare("SELECT id FROM branches WHERE code = ?").bind(code).first<{ id: number }>())!.id;
+  }
+
+  it("「ピックリスト」 and 「取置棚」 of another branch: 403 for a counter, 200 for the admin", async () => {
+    const moji = await branchId("moji");
+    const counter = new TestClient();
+    await counter.loginStaff("counter-chuo", "Counter-Chuo-2026");
+    for (const path of [`/staff/picklist?branch=${moji}`, `/staff/shelf?branch=${moji}`]) {
+      const res = await counter.request(path, { html: true });
+      expect(res.status, path).toBe(403);
+      await res.arrayBuffer();
+    }
+    const admin = new TestClient();
+    await admin.loginStaff("admin", "Admin-Demo-2026");
+    for (const path of [`/staff/picklist?branch=${moji}`, `/staff/shelf?branch=${moji}`]) {
+      const res = await admin.request(path, { html: true });
+      expect(res.status, path).toBe(200);
+      await res.arrayBuffer();
+    }
+  });
+
+  it("「連絡済み」 for another branch's hold and the arrival of another branch's ILL hold: refused, unchanged", async () => {
+    const moji = await branchId("moji");
+    const item = await insertItem(db, { branchId: moji });
+    const ready = await insertHold(db, { recordId: item.recordId, pickupBranchId: moji, status: "ready", contact: "phone", contactDate: null, readyAt: Date.now(), shelfUntil: "2099-01-01" });
+    const ill = await insertHold(db, { recordId: (await insertItem(db, { branchId: moji, status: "withdrawn" })).recordId, pickupBranchId: moji, external: true, channel: "paper" });
+    const snapshot = async () => (await env.DB.prepare("SELECT * FROM holds WHERE id IN (?, ?) ORDER BY id").bind(ready.id, ill.id).all()).results;
+    const before = await snapshot();
+    const counter = new TestClient();
+    await counter.loginStaff("counter-chuo", "Counter-Chuo-2026");
+    await withToken(counter);
+    const call = await counter.request(`/staff/holds/${ready.id}/contacted`, { form: { branch: String(moji) } });
+    expect(call.status).toBe(403);
+    await call.arrayBuffer();
+    await withToken(counter);
+    const arrival = await counter.request("/staff/ill", { form: { holdId: String(ill.id), barcode: "ILL-SWEEP-1" } });
+    expect(arrival.status).toBe(404);
+    await arrival.arrayBuffer();
+    expect(await snapshot()).toEqual(before);
+    expect(await env.DB.prepare("SELECT count(*) AS n FROM items WHERE ill_hold_id = ?").bind(ill.id).first<{ n: number }>()).toEqual({ n: 0 });
+  });
+});
+// --- end issue 8: counter lists and ILL ---
+
+// --- issue 8: circulation counter (H1) ---
+describe("issue 8 counter: a counter acts only for its own branch", () => {
+  it("a counter of 中央 cannot receive (「到着」) a transit addressed to 門司, nor see its slip unless it sent it; 門司 can", async () => {
+    const moji = (await env.DB.prepare("SELECT id FROM branches WHERE code = 'moji'").first<{ id: number }>())!.id;
+    const other = (await env.DB.prepare("SELECT id FROM branches WHERE code NOT IN ('chuo','moji') AND in_city = 1 ORDER BY id LIMIT 1").first<{ id: number }>())!.id;
+    const item = await insertItem(db, { branchId: other, status: "in_transit", currentBranchId: null });
+    const transit = await env.DB.prepare("INSERT INTO item_transits (item_id, from_branch_id, to_branch_id, hold_id, sent_at) VALUES (?, ?, ?, NULL, ?) RETURNING id")
+      .bind(item.id, other, moji, Date.now()).first<{ id: number }>();
+    const chuo = new TestClient();
+    await chuo.loginStaff("counter-chuo", "Counter-Chuo-2026");
+    await chuo.page("/staff/arrival");
+    const refused = await chuo.request("/staff/arrival", { form: { barcode: item.barcode } });
+    expect(refused.status).toBe(403);
+    expect(await refused.text()).toContain("行き先はこの図書館ではありません");
+    expect((await env.DB.prepare("SELECT received_at FROM item_transits WHERE id = ?").bind(transit!.id).first<{ received_at: number | null }>())!.received_at).toBeNull();
+    const slip = await chuo.request(`/staff/transits/${transit!.id}/slip`, { html: true });
+    expect(slip.status).toBe(404);
+    await slip.arrayBuffer();
+    const mojiClient = new TestClient();
+    await mojiClient.loginStaff("counter-moji", "Counter-Moji-2026");
+    const seen = await mojiClient.request(`/staff/transits/${transit!.id}/slip`, { html: true });
+    expect(seen.status).toBe(200);
+    expect(await seen.text()).toContain(item.barcode);
+    await mojiClient.page("/staff/arrival");
+    const ok = await mojiClient.request("/staff/arrival", { form: { barcode: item.barcode } });
+    expect(ok.status).toBe(200);
+    expect(await ok.text()).toContain("到着を受け付けました");
+  });
+});
+// --- end issue 8: circulation counter (H1) ---

@@ -94,8 +94,10 @@ describe("職員ログイン (issue 3 item 11)", () => {
     expect(text).toContain("所属館 中央図書館");
     // Only what works today (issue 6 §3): no console parts promised, no dead links.
     expect(text).not.toMatch(/準備中|今後の更新/);
-    // Issue 7: the one link is to a page that works (「予約申込書の入力」).
-    expect(main.match(/<a\s[^>]*>/g) ?? []).toEqual(['<a href="/staff/holds/paper">']);
+    // Issue 8: the counter console's menu (a counter sees no admin page).
+    expect(main.match(/<a\s[^>]*>/g) ?? []).toEqual(
+      ["/staff/checkout", "/staff/checkin", "/staff/arrival", "/staff/picklist", "/staff/shelf", "/staff/holds/paper", "/staff/ill", "/staff/patrons"].map((p) => `<a href="${p}">`),
+    );
     expect(main).toMatch(/<form method="post" action="\/staff\/logout">\s*<input type="hidden" name="_csrf"[^>]*>\s*<p><button type="submit">ログアウト<\/button>/);
   });
 

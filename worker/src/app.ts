@@ -15,11 +15,14 @@ import { staffRoutes } from "./routes/staff.ts";
 import { terminalRoutes } from "./routes/terminals.ts";
 import { holdsApplyRoutes } from "./routes/holds-apply.ts";
 import { staffHoldsRoutes } from "./routes/staff-holds.ts";
+import { staffCirculationRoutes } from "./routes/staff-circulation.ts";
 import { cartCountInHeader, cartRoutes } from "./routes/cart.ts";
 import { bookListRoutes } from "./routes/book-lists.ts";
 import { holdsSeriesRoutes } from "./routes/holds-series.ts";
 import { holdsRoutes } from "./routes/holds.ts";
 import { loansRoutes } from "./routes/loans.ts"; // issue 8: patron loans (R30–R32)
+// issue 8: counter lists and ILL
+import { staffConsoleRoutes } from "./routes/staff-console.ts";
 import { dbContext, sessionMiddleware } from "./middleware/session.ts";
 import { clockContext } from "./middleware/clock.ts";
 
@@ -95,10 +98,13 @@ export function buildApp() {
   app.route("/", terminalRoutes);
   app.route("/", holdsApplyRoutes);
   app.route("/", staffHoldsRoutes);
+  app.route("/", staffCirculationRoutes);
   app.route("/", bookListRoutes);
   app.route("/", holdsSeriesRoutes);
   app.route("/", holdsRoutes);
   app.route("/", loansRoutes); // issue 8: patron loans (R30–R32)
+  // issue 8: counter lists and ILL
+  app.route("/", staffConsoleRoutes);
 
   app.notFound(async (c) => {
     if (wantsHtml(c.req.path, c.req.header("accept"))) {

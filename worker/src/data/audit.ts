@@ -26,7 +26,12 @@ export type AuditAction =
   | "terminal_enrol_failed"
   | "terminal_enrol_throttled"
   // Issue 7 (R12, R16): a member of staff entered a paper-form hold (written in the placing batch, data/hold-placement.ts).
-  | "hold_paper_entered";
+  | "hold_paper_entered"
+  // issue 8: counter lists and ILL — 「連絡済み」 (R21), 「利用者照会」, a paper-form ILL hold (R12, R34), an ILL copy received
+  | "hold_contact_recorded"
+  | "patron_looked_up"
+  | "hold_ill_entered"
+  | "ill_item_received";
 
 export interface AuditEntry {
   at: number;

@@ -119,6 +119,37 @@ export const MESSAGES = {
   // issue 8: patron loans (「貸出状況一覧」 and 「延長」, R30–R32; services/loans.ts)
   renewal_loan_not_found: "その貸出は見つかりませんでした。「貸出状況一覧」から選んでください。",
   renewal_loan_invalid: "貸出の指定が正しくありません。「貸出状況一覧」から選んでください。",
+  // issue 8: counter lists and ILL (staff console: 「ピックリスト」「取置棚」「連絡済み」「利用者照会」, R12/R14/R34 ILL)
+  console_branch_forbidden: "窓口の職員は、所属館の一覧だけを表示できます。",
+  console_branch_invalid: "館の指定が正しくありません。一覧から選んでください。",
+  console_hold_invalid: "予約の指定が正しくありません。「取置棚」の一覧から選んでください。",
+  contact_hold_not_found: "その予約は、この館の「取置棚」の電話連絡の一覧にありません。",
+  contact_other_branch: "この予約の受取館は所属館ではないため、連絡を記録できません。受取館の窓口で記録してください。",
+  contact_already_recorded: "この予約の電話連絡は、すでに記録されています。",
+  shelf_deadline_unavailable: "受取館の開館日が先まで決まっていないため、お取り置き期限を計算できません。休館日の設定を確認してください。",
+  ill_record_held_in_city: "この書誌は市内の図書館に所蔵があります。「市外から取り寄せ」を外して、通常の予約として入力してください。",
+  ill_hold_not_found: "その相互貸借の予約は、この館で受入を待っていません。「相互貸借資料の受入」の一覧から選んでください。",
+  ill_barcode_invalid: "資料番号は、半角の英数字とハイフンで32文字以内で入力してください（例: ILL-0001）。",
+  ill_barcode_taken: "その資料番号はすでに使われています。別の資料番号を付けてください。",
+  ill_already_received: "この相互貸借の予約の資料は、すでに受け入れています。",
+  // end issue 8: counter lists and ILL
+  // issue 8: circulation counter 「貸出」「返却」「到着」 (H1; written for staff at the counter)
+  barcode_required: "資料のバーコード（資料番号）を読み取ってください。",
+  checkout_card_required: "先に利用者の図書館カードを読み取ってください。",
+  checkout_patron_suspended: "この利用者カードは利用停止中のため、貸出できません。",
+  item_not_found: "そのバーコードの資料は登録されていません。バーコードを確かめて、もう一度読み取ってください。",
+  item_reference_only: "この資料は禁帯出（館内閲覧のみ）のため、貸出できません。",
+  item_withdrawn: "この資料は除籍済み（または相互貸借で借りた館へ返送済み）です。",
+  item_missing: "この資料は所在不明として登録されています。先に「返却」で読み取って所在を戻してから貸し出してください。",
+  item_in_transit: "この資料は搬送中です。行き先の図書館で「到着」を処理してから扱ってください。",
+  item_held_for_other: "この資料はほかの利用者の予約の取置中のため、貸出できません。",
+  ill_copy_for_other: "この資料は相互貸借で取り寄せた、ほかの利用者の予約のための資料です。その利用者にだけ貸し出せます。",
+  own_hold_copy_on_shelf: "この利用者の同じ資料の予約が取置棚にあります。取置棚の資料（予約の資料）を読み取って貸し出してください。",
+  transit_not_open: "この資料は搬送中ではありません。返却された資料は「返却」で読み取ってください。",
+  transit_other_branch: "この資料の行き先はこの図書館ではありません。搬送票に書かれた行き先の図書館へ送ってください。",
+  transit_not_found: "その搬送票は見つかりませんでした。",
+  circulation_busy: "ほかの窓口の処理と重なったため、処理できませんでした。もう一度読み取ってください。",
+  // end issue 8: circulation counter
   // Generic
   not_found: "お探しのページは見つかりませんでした。",
   record_not_found: "この書誌は見つかりませんでした。",

@@ -5,6 +5,9 @@
 //   GET  /staff/holds/paper/answer   the line placed (with its position) or refused (every reason)
 // The hold is channel 'paper', placed_at = the reception time (R16), entered_by_staff_id = the member of staff; the
 // same guarded insert as the web (R14); an audit row (hold_paper_entered) in the same batch.
+// Issue 8 (R12, R14, R34): with 「市外から取り寄せ」 (external=1) the form enters an inter-library hold on a record the
+// city does not hold (services/ill.ts enterIllHold: the same R14 guard, audit row hold_ill_entered); its answer page
+// says so. Such a hold can't be cancelled or changed online.
 import { Hono, type Context } from "hono";
 import type { StaffEnv } from "../env.ts";
 import { libraryNow } from "../middleware/clock.ts";
@@ -12,6 +15,8 @@ import { AppError } from "../errors.ts";
 import { csrfField } from "../middleware/csrf.ts";
 import { requireStaff } from "../middleware/session.ts";
 import { enterPaperHold, formatTokyoDateTime, paperAnswer, paperFormOptions } from "../services/hold-placement.ts";
+import { enterIllHold } from "../services/ill.ts";
+import { externalHoldIds } from "../data/ill.ts";
 import { answerMain } from "../views/holds-apply.ts";
 import { paperFormMain, PAPER_TITLE } from "../views/staff-holds.ts";
 import type { FormError } from "../views/forms.ts";
@@ -52,15 +57,17 @@ staffHoldsRoutes.post("/staff/holds/paper", requireStaff(), async (c) => {
     contact: formText(body, "contact"),
     receivedAt: formText(body, "receivedAt"),
   };
+  const external = formText(body, "external") === "1";
   try {
-    const { formKey } = await enterPaperHold(c.var.db, { staffId: c.var.staff.staffId, clientAddress: clientAddress(c), form, now: libraryNow(c) });
+    const enter = external ? enterIllHold : enterPaperHold;
+    const { formKey } = await enter(c.var.db, { staffId: c.var.staff.staffId, clientAddress: clientAddress(c), form, now: libraryNow(c) });
     return seeOther(c, `/staff/holds/paper/answer?key=${encodeURIComponent(formKey)}`);
   } catch (err) {
     const { cardNumber, recordId, pickupBranchId, contact } = form;
     return formPage(c, {
       error: asFormError(err),
       status: err instanceof AppError ? err.status : 400,
-      values: { cardNumber, recordId, pickupBranchId, contact },
+      values: { cardNumber, recordId, pickupBranchId, contact, external: external ? "1" : "" },
       receivedAt: form.receivedAt,
     });
   }
@@ -69,5 +76,7 @@ staffHoldsRoutes.post("/staff/holds/paper", requireStaff(), async (c) => {
 staffHoldsRoutes.get("/staff/holds/paper/answer", requireStaff(), async (c) => {
   const answer = await paperAnswer(c.var.db, { staffId: c.var.staff.staffId, formKey: c.req.query("key") ?? "" });
   if (!answer) return page(c, { title: PAPER_TITLE, status: 404, main: `<h1>${PAPER_TITLE}</h1><p>この入力の結果は見つかりませんでした。</p><p><a href="/staff/holds/paper">予約申込書の入力</a></p>` });
-  return page(c, { title: PAPER_TITLE, main: answerMain(answer, { staff: true }).toString() });
+  const external = await externalHoldIds(c.var.db, answer.lines.flatMap((l) => (l.holdId !== undefined ? [l.holdId] : [])));
+  const note = external.size ? `<p class="note" id="paper-external">市外から取り寄せ（相互貸借）の予約です。資料が届いたら「<a href="/staff/ill">相互貸借資料の受入</a>」で受け入れてください。</p>` : "";
+  return page(c, { title: PAPER_TITLE, main: answerMain(answer, { staff: true }).toString().replace("</h1>", `</h1>\n${note}`) });
 });

@@ -2,7 +2,7 @@
 // branch). HTML forms that work without JavaScript (POST, then 303):
 //   GET  /staff/login   職員ログイン (next kept: a path under /staff/ only)      POST /staff/login → 303 next or /staff/
 //   POST /staff/logout  → 303 /staff/login
-//   GET  /staff/        「職員メニュー」 (staff): login, role, branch; the counter console comes with a later issue
+//   GET  /staff/        「職員メニュー」 (staff): login, role, branch, and the counter console's screens (issue 8)
 //   GET  /staff         → 301 /staff/
 // Handlers only read the input, call a service and answer; the rules and their messages live in the services.
 import { Hono } from "hono";

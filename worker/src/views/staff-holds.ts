@@ -1,5 +1,5 @@
 // R12, R16 (issue 7 item 5): the counter's paper-form entry 「予約申込書の入力」, a plain HTML form that works without
-// JavaScript. What staff type is untrusted: every interpolation goes through hono/html's `html`, which escapes it.
+// JavaScript. Issue 8 (R34): 「市外から取り寄せ」 enters an inter-library hold on a record the city does not hold. What staff type is untrusted: every interpolation goes through hono/html's `html`, which escapes it.
 import type { PickupBranch } from "../data/hold-placement.ts";
 import { errorBox, field, h, type FormError, type Html } from "./forms.ts";
 
@@ -12,7 +12,7 @@ export interface PaperFormView {
   defaultPickupBranchId: number | null;
   /** Asia/Tokyo 'YYYY-MM-DDTHH:MM' (now, unless the form comes back with what was typed). */
   receivedAt: string;
-  values?: { cardNumber?: string; recordId?: string; pickupBranchId?: string; contact?: string };
+  values?: { cardNumber?: string; recordId?: string; pickupBranchId?: string; contact?: string; external?: string };
   error?: FormError;
 }
 
@@ -36,6 +36,8 @@ ${field(
   "paper-errors",
   v.error,
 )}
+<p class="field"><label><input type="checkbox" name="external" value="1" aria-describedby="paper-external-hint"${values.external === "1" ? " checked" : ""}> 市外から取り寄せ（相互貸借）</label><br>
+<small id="paper-external-hint" class="hint">市内に所蔵のない書誌を、市外の図書館から取り寄せます。この予約はインターネットからは取消・変更できず、届いた資料の貸出は延長できません。</small></p>
 <p class="field"><label for="paper-pickup">受取館</label><br><select id="paper-pickup" name="pickupBranchId">${v.pickupBranches.map(
     (b) => h`<option value="${b.id}"${b.id === pickup ? " selected" : ""}>${b.name}</option>`,
   )}</select></p>

@@ -1,5 +1,5 @@
 // Issue 3 item 11: the staff pages as plain HTML forms that work without JavaScript — 職員ログイン and
-// 「職員メニュー」 (the counter console itself comes with a later issue). What was typed is untrusted: every
+// 「職員メニュー」, the counter console's menu (issue 8). What was typed is untrusted: every
 // interpolation goes through hono/html's `html`, which escapes it. The password is never written back.
 import { errorBox, field, h, type FormError, type Html } from "./forms.ts";
 
@@ -38,7 +38,10 @@ export interface StaffMenuView {
   csrf: Html;
 }
 
-/** 「職員メニュー」: who is logged in, where, in which role. Only what works today is shown (issue 6 §3). */
+/**
+ * 「職員メニュー」, the counter console's menu (issue 8 item 1): who is logged in, at which branch, in which role, and
+ * the counter's screens. A counter acts for their own branch; an admin may choose the branch of the lists.
+ */
 export function staffMenuMain(v: StaffMenuView): Html {
   return h`<h1>職員メニュー</h1>
 <dl class="staff-who">
@@ -46,9 +49,22 @@ export function staffMenuMain(v: StaffMenuView): Html {
 <dt>権限</dt><dd>${STAFF_ROLE_LABELS[v.role]}</dd>
 <dt>所属館</dt><dd>${v.branchName}</dd>
 </dl>
+<h2>カウンター</h2>
+<ul class="menu">
+<li><a href="/staff/checkout">貸出</a></li>
+<li><a href="/staff/checkin">返却</a></li>
+<li><a href="/staff/arrival">到着</a></li>
+</ul>
 <h2>予約</h2>
 <ul class="menu">
-<li><a href="/staff/holds/paper">予約申込書の入力</a></li>
+<li><a href="/staff/picklist">ピックリスト</a></li>
+<li><a href="/staff/shelf">取置棚</a></li>
+<li><a href="/staff/holds/paper">リクエスト（予約）申込書</a></li>
+<li><a href="/staff/ill">相互貸借資料の受入</a></li>
+</ul>
+<h2>利用者</h2>
+<ul class="menu">
+<li><a href="/staff/patrons">利用者照会</a></li>
 </ul>
 ${v.role === "admin" ? h`<h2>管理</h2>
 <ul class="menu">
