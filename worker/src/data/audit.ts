@@ -31,7 +31,14 @@ export type AuditAction =
   | "hold_contact_recorded"
   | "patron_looked_up"
   | "hold_ill_entered"
-  | "ill_item_received";
+  | "ill_item_received"
+  // --- issue 8: circulation counter (H1) --- written in the action's own batch, raw SQL (data/circulation.ts audit):
+  // target_kind 'item' for the counter's scans, 'hold' for the expiry job (actor_kind 'system').
+  | "item_checked_out"
+  | "item_checked_in"
+  | "transit_received"
+  | "hold_expired";
+  // --- end issue 8: circulation counter (H1) ---
 
 export interface AuditEntry {
   at: number;
