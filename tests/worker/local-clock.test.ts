@@ -15,7 +15,8 @@ import { clearLocalClock, readLocalClock, setLocalClock } from "../../worker/src
 import { tokyoDay } from "../../worker/src/domain/calendar.ts";
 import { clockNow, isClockDay, localClockAllowed } from "../../worker/src/domain/local-clock.ts";
 import type { AppEnv, Env } from "../../worker/src/env.ts";
-import { CRON_NIGHTLY } from "../../worker/src/jobs/schedule.ts";
+import { CRON_NIGHTLY, SCHEDULE } from "../../worker/src/jobs/schedule.ts";
+import { insertPatron } from "../support/factories.ts";
 import { clockContext, jobNow, libraryNow, localClockDay } from "../../worker/src/middleware/clock.ts";
 import { dbContext } from "../../worker/src/middleware/session.ts";
 import { testDayBanner } from "../../worker/src/views/shell.ts";
@@ -291,6 +292,22 @@ describe("issue 8 item 6: the scheduled() path (jobNow)", () => {
     await setLocalClock(db, "2026-12-20", Date.now());
     expect(await jobNow(tomlEnv(), fired)).toBe(fired);
     expect(await jobNow(envWith({ LOCAL_CLOCK: "on", SITE_ORIGIN: "https://shiori.example.jp" }), fired)).toBe(fired);
+  });
+
+  it("the real-time jobs keep the trigger's time: a clock 30 days ahead prunes no session still valid (Job.realTime)", async () => {
+    const patron = await insertPatron(db);
+    const realNow = Date.now();
+    const token = `local-clock-${realNow}`;
+    await env.DB.prepare("INSERT INTO sessions (token_hash, patron_id, created_at, last_seen_at, expires_at) VALUES (?, ?, ?, ?, ?)")
+      .bind(token, patron.id, realNow, realNow, realNow + 2 * HOUR)
+      .run();
+    await setLocalClock(db, tokyoDay(realNow + 30 * DAY), realNow);
+    expect(await jobNow(devEnv(), realNow)).toBeGreaterThan(realNow + 29 * DAY);
+    const ctx = createExecutionContext();
+    await worker.scheduled(createScheduledController({ scheduledTime: realNow, cron: CRON_NIGHTLY }), devEnv(), ctx);
+    await waitOnExecutionContext(ctx);
+    expect(await env.DB.prepare("SELECT count(*) AS n FROM sessions WHERE token_hash = ?").bind(token).first<{ n: number }>()).toEqual({ n: 1 });
+    for (const job of SCHEDULE[CRON_NIGHTLY]!.filter((j) => /prune/.test(j.name))) expect(job.realTime, job.name).toBe(true);
   });
 
   it("worker.scheduled() runs the cron's jobs with the clock set, gate on and off", async () => {
