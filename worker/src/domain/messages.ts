@@ -116,6 +116,23 @@ export const MESSAGES = {
   hold_not_waiting: "この予約はすでに資料を確保しているか、終了しています。",
   hold_pickup_invalid: "受取館の指定が正しくありません。一覧の受取館から選んでください。",
   hold_change_empty: "変更する受取館または連絡方法を選んでください。",
+  // issue 8: circulation counter 「貸出」「返却」「到着」 (H1; written for staff at the counter)
+  barcode_required: "資料のバーコード（資料番号）を読み取ってください。",
+  checkout_card_required: "先に利用者の図書館カードを読み取ってください。",
+  checkout_patron_suspended: "この利用者カードは利用停止中のため、貸出できません。",
+  item_not_found: "そのバーコードの資料は登録されていません。バーコードを確かめて、もう一度読み取ってください。",
+  item_reference_only: "この資料は禁帯出（館内閲覧のみ）のため、貸出できません。",
+  item_withdrawn: "この資料は除籍済み（または相互貸借で借りた館へ返送済み）です。",
+  item_missing: "この資料は所在不明として登録されています。先に「返却」で読み取って所在を戻してから貸し出してください。",
+  item_in_transit: "この資料は搬送中です。行き先の図書館で「到着」を処理してから扱ってください。",
+  item_held_for_other: "この資料はほかの利用者の予約の取置中のため、貸出できません。",
+  ill_copy_for_other: "この資料は相互貸借で取り寄せた、ほかの利用者の予約のための資料です。その利用者にだけ貸し出せます。",
+  own_hold_copy_on_shelf: "この利用者の同じ資料の予約が取置棚にあります。取置棚の資料（予約の資料）を読み取って貸し出してください。",
+  transit_not_open: "この資料は搬送中ではありません。返却された資料は「返却」で読み取ってください。",
+  transit_other_branch: "この資料の行き先はこの図書館ではありません。搬送票に書かれた行き先の図書館へ送ってください。",
+  transit_not_found: "その搬送票は見つかりませんでした。",
+  circulation_busy: "ほかの窓口の処理と重なったため、処理できませんでした。もう一度読み取ってください。",
+  // end issue 8: circulation counter
   // Generic
   not_found: "お探しのページは見つかりませんでした。",
   record_not_found: "この書誌は見つかりませんでした。",

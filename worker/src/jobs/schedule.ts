@@ -4,6 +4,7 @@
 // Asia/Tokyo (UTC+9, no summer time): a Tokyo hour h is UTC hour (h + 15) % 24 of the day before (docs/jobs.md).
 // Each job calls services only and is safe to run twice or at once (a retried or overlapping trigger).
 import type { Env } from "../env.ts";
+import { expireHoldsJob } from "./expire-holds.ts";
 import { pruneAuthRecordsJob } from "./prune-auth-records.ts";
 import { pruneIdempotencyKeysJob } from "./prune-idempotency-keys.ts";
 
@@ -23,11 +24,12 @@ export interface Job {
   realTime?: boolean;
 }
 
-/** 03:00 Asia/Tokyo every day (18:00 UTC the day before): housekeeping, when the library is closed. */
+/** 03:00 Asia/Tokyo every day (18:00 UTC the day before): housekeeping, when the library is closed; and (issue 8,
+ *  R21) the hold-shelf expiry, before any branch opens, so the day's hold shelf is right when the doors open. */
 export const CRON_NIGHTLY = "0 18 * * *";
 
 export const SCHEDULE: Readonly<Record<string, readonly Job[]>> = {
-  [CRON_NIGHTLY]: [pruneAuthRecordsJob, pruneIdempotencyKeysJob],
+  [CRON_NIGHTLY]: [pruneAuthRecordsJob, pruneIdempotencyKeysJob, expireHoldsJob],
 };
 
 export class UnknownCronError extends Error {
