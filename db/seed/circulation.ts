@@ -65,33 +65,37 @@ async function idOf(db: Db, what: string, query: ReturnType<typeof sql>): Promis
   return row.id;
 }
 
-/** The record (and, with copyAt, its copy there) for a need; a stand-in when the catalogue lacks the title. */
-async function findRecord(db: Db, need: DemoCopyNeed, used: Set<number>, branchIds: Map<string, number>): Promise<Found> {
+/**
+ * The record (and, with copyAt, its only loanable copy there) for a need. The named record is found by what never
+ * changes (title, author, where its copy belongs), so a second run finds the same one whatever the first did to
+ * it. A stand-in (`fresh` only: the patron has no loans or holds yet) must also be free now: the copy on its shelf,
+ * nobody holding the record.
+ */
+async function findRecord(db: Db, need: DemoCopyNeed, used: Set<number>, branchIds: Map<string, number>, fresh: boolean): Promise<Found | null> {
   const exclude = used.size ? sql`AND r.id NOT IN (${sql.join([...used].map((id) => sql`${id}`), sql`, `)})` : sql``;
   const holdable = sql`EXISTS (SELECT 1 FROM items x JOIN branches b ON b.id = x.branch_id
     WHERE x.record_id = r.id AND x.loanable = 1 AND b.in_city = 1 AND x.status IN ('on_shelf','on_loan','in_transit','on_hold_shelf'))`;
   const pick = async (named: boolean): Promise<Found | undefined> => {
-    const name = named ? sql`AND r.title = ${need.title} AND r.responsibility LIKE ${`%${need.author}%`} AND r.volume_label IS NULL` : sql``;
+    const which = named
+      ? sql`AND r.title = ${need.title} AND r.responsibility LIKE ${`%${need.author}%`} AND r.volume_label IS NULL`
+      : sql`AND NOT EXISTS (SELECT 1 FROM holds h WHERE h.record_id = r.id) AND NOT EXISTS (SELECT 1 FROM cart_lines c WHERE c.record_id = r.id)`;
     if (need.copyAt) {
       const branch = branchIds.get(need.copyAt)!;
-      const row = await db.get<{ recordId: number; itemId: number; barcode: string } | undefined>(sql`
+      return db.get<{ recordId: number; itemId: number; barcode: string } | undefined>(sql`
         SELECT r.id AS recordId, i.id AS itemId, i.barcode AS barcode FROM records r JOIN items i ON i.record_id = r.id
-        WHERE i.branch_id = ${branch} AND i.current_branch_id = ${branch} AND i.loanable = 1 AND i.status = 'on_shelf'
+        WHERE i.branch_id = ${branch} AND i.loanable = 1
           AND (SELECT count(*) FROM items y WHERE y.record_id = r.id AND y.loanable = 1 AND y.branch_id = ${branch}) = 1
-          ${named ? sql`` : sql`AND NOT EXISTS (SELECT 1 FROM holds h WHERE h.record_id = r.id)`}
-          ${name} ${exclude}
+          ${named ? sql`` : sql`AND i.status = 'on_shelf' AND i.current_branch_id = ${branch}`}
+          ${which} ${exclude}
         ORDER BY r.id DESC LIMIT 1`);
-      return row;
     }
     const row = await db.get<{ recordId: number } | undefined>(sql`
-      SELECT r.id AS recordId FROM records r WHERE ${holdable}
-        ${named ? sql`` : sql`AND NOT EXISTS (SELECT 1 FROM holds h WHERE h.record_id = r.id)`}
-        ${name} ${exclude}
+      SELECT r.id AS recordId FROM records r WHERE ${holdable} ${which} ${exclude}
       ORDER BY r.id DESC LIMIT 1`);
     return row ? { recordId: row.recordId, itemId: null, barcode: null } : undefined;
   };
-  const found = (await pick(true)) ?? (await pick(false));
-  if (!found) throw new Error(`demo circulation: the catalogue has no record for 「${need.title}」 nor any stand-in`);
+  const found = (await pick(true)) ?? (fresh ? await pick(false) : undefined);
+  if (!found) return null;
   used.add(found.recordId);
   return found;
 }
@@ -158,13 +162,23 @@ export async function seedDemoCirculation(db: Db, now: number): Promise<DemoCirc
   const chuo = await counter(plan.counters.chuo);
   const moji = await counter(plan.counters.moji);
 
+  // Stand-ins are chosen only on the first run: afterwards the state they were given is the patron's own.
+  const history = await db.get<{ n: number }>(
+    sql`SELECT (SELECT count(*) FROM loans WHERE patron_id = ${patronId}) + (SELECT count(*) FROM holds WHERE patron_id = ${patronId}) AS n`,
+  );
+  const fresh = (history?.n ?? 0) === 0;
   const used = new Set<number>();
-  const renewable = await findRecord(db, plan.renewableLoan, used, branchIds);
-  const held = await findRecord(db, plan.heldLoan, used, branchIds);
-  const waiting = await findRecord(db, plan.waiting, used, branchIds);
-  const inTransit = await findRecord(db, plan.inTransit, used, branchIds);
-  const ready = await findRecord(db, plan.ready, used, branchIds);
-  const cancelled = await findRecord(db, plan.cancelled, used, branchIds);
+  const needs = [plan.renewableLoan, plan.heldLoan, plan.waiting, plan.inTransit, plan.ready, plan.cancelled];
+  const found: Found[] = [];
+  for (const need of needs) {
+    const f = await findRecord(db, need, used, branchIds, fresh);
+    if (!f) {
+      skipped.push(`all (the catalogue has no 「${need.title}」; ${plan.patron} already has loans or holds)`);
+      return { done, skipped };
+    }
+    found.push(f);
+  }
+  const [renewable, held, waiting, inTransit, ready, cancelled] = found as [Found, Found, Found, Found, Found, Found];
 
   // 6 days ago: 「予約申込」 from the cart — four records, pickup 中央図書館.
   const toPlace: number[] = [];
