@@ -504,6 +504,15 @@ const ROUTES: readonly RouteRow[] = [
     },
   },
   // --- end issue 7: h-series ---
+  // --- issue 8: circulation counter (H1) --- staff routes; the branch comes from the staff session, never the request.
+  { method: "GET", path: "/staff/checkout", access: "staff" },
+  { method: "POST", path: "/staff/checkout", access: "staff" },
+  { method: "GET", path: "/staff/checkin", access: "staff" },
+  { method: "POST", path: "/staff/checkin", access: "staff" },
+  { method: "GET", path: "/staff/arrival", access: "staff" },
+  { method: "POST", path: "/staff/arrival", access: "staff" },
+  { method: "GET", path: "/staff/transits/:id/slip", access: "staff" },
+  // --- end issue 8: circulation counter (H1) ---
 ];
 
 // --- issue 7: placing holds (h-place) ---
@@ -758,3 +767,34 @@ describe("patron A on patron B's things: never shown, nothing changed", () => {
     await loggedIn(b);
   });
 });
+
+// --- issue 8: circulation counter (H1) ---
+describe("issue 8 counter: a counter acts only for its own branch", () => {
+  it("a counter of 中央 cannot receive (「到着」) a transit addressed to 門司, nor see its slip unless it sent it; 門司 can", async () => {
+    const moji = (await env.DB.prepare("SELECT id FROM branches WHERE code = 'moji'").first<{ id: number }>())!.id;
+    const other = (await env.DB.prepare("SELECT id FROM branches WHERE code NOT IN ('chuo','moji') AND in_city = 1 ORDER BY id LIMIT 1").first<{ id: number }>())!.id;
+    const item = await insertItem(db, { branchId: other, status: "in_transit", currentBranchId: null });
+    const transit = await env.DB.prepare("INSERT INTO item_transits (item_id, from_branch_id, to_branch_id, hold_id, sent_at) VALUES (?, ?, ?, NULL, ?) RETURNING id")
+      .bind(item.id, other, moji, Date.now()).first<{ id: number }>();
+    const chuo = new TestClient();
+    await chuo.loginStaff("counter-chuo", "Counter-Chuo-2026");
+    await chuo.page("/staff/arrival");
+    const refused = await chuo.request("/staff/arrival", { form: { barcode: item.barcode } });
+    expect(refused.status).toBe(403);
+    expect(await refused.text()).toContain("行き先はこの図書館ではありません");
+    expect((await env.DB.prepare("SELECT received_at FROM item_transits WHERE id = ?").bind(transit!.id).first<{ received_at: number | null }>())!.received_at).toBeNull();
+    const slip = await chuo.request(`/staff/transits/${transit!.id}/slip`, { html: true });
+    expect(slip.status).toBe(404);
+    await slip.arrayBuffer();
+    const mojiClient = new TestClient();
+    await mojiClient.loginStaff("counter-moji", "Counter-Moji-2026");
+    const seen = await mojiClient.request(`/staff/transits/${transit!.id}/slip`, { html: true });
+    expect(seen.status).toBe(200);
+    expect(await seen.text()).toContain(item.barcode);
+    await mojiClient.page("/staff/arrival");
+    const ok = await mojiClient.request("/staff/arrival", { form: { barcode: item.barcode } });
+    expect(ok.status).toBe(200);
+    expect(await ok.text()).toContain("到着を受け付けました");
+  });
+});
+// --- end issue 8: circulation counter (H1) ---

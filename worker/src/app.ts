@@ -15,6 +15,7 @@ import { staffRoutes } from "./routes/staff.ts";
 import { terminalRoutes } from "./routes/terminals.ts";
 import { holdsApplyRoutes } from "./routes/holds-apply.ts";
 import { staffHoldsRoutes } from "./routes/staff-holds.ts";
+import { staffCirculationRoutes } from "./routes/staff-circulation.ts";
 import { cartCountInHeader, cartRoutes } from "./routes/cart.ts";
 import { bookListRoutes } from "./routes/book-lists.ts";
 import { holdsSeriesRoutes } from "./routes/holds-series.ts";
@@ -95,6 +96,7 @@ export function buildApp() {
   app.route("/", terminalRoutes);
   app.route("/", holdsApplyRoutes);
   app.route("/", staffHoldsRoutes);
+  app.route("/", staffCirculationRoutes);
   app.route("/", bookListRoutes);
   app.route("/", holdsSeriesRoutes);
   app.route("/", holdsRoutes);

@@ -32,7 +32,10 @@ import {
   openTransitOf,
   overdueReadyHolds,
   ownActiveHold,
+  readyHoldsAt,
   receiveStatements,
+  transitSlip,
+  type TransitSlip,
   runClaim,
   type BranchInfo,
   type Candidate,
@@ -465,4 +468,31 @@ async function runExpiryBatch(db: Db, groups: D1PreparedStatement[][]): Promise<
     }
     return out;
   }
+}
+
+// ---- what the counter screens show beside the scans ------------------------------------------------------------------
+
+export interface CounterPatron {
+  patron: PatronView & { suspended: boolean; openLoans: number; limit: number };
+  /** The patron's ready holds at this branch: the copies to fetch from the hold shelf. */
+  readyHere: { holdId: number; title: string; volumeLabel: string | null; barcode: string | null; shelfUntil: Day | null }[];
+}
+
+/** 「貸出」's first scan: the patron by card, their loans n/10 and their ready holds at the actor's branch. */
+export async function counterPatron(db: Db, actor: CounterActor, cardNumber: string): Promise<CounterPatron> {
+  const card = normalizeCode(cardNumber);
+  if (!card) refuse(["checkout_card_required"]);
+  const p = await loadPatronByCard(db, card);
+  if (!p) refuse(["patron_not_found"]);
+  return {
+    patron: { id: p.id, cardNumber: p.cardNumber, name: p.name, suspended: p.status !== "active", openLoans: p.openLoans, limit: LOAN_LIMIT },
+    readyHere: await readyHoldsAt(db, p.id, actor.branchId),
+  };
+}
+
+/** The transit slip (搬送票): a counter sees the slips of transits from or to its own branch; an admin any. */
+export async function transitSlipFor(db: Db, actor: CounterActor, transitId: number): Promise<TransitSlip> {
+  const slip = Number.isSafeInteger(transitId) && transitId > 0 ? await transitSlip(db, transitId) : null;
+  if (!slip || (actor.role !== "admin" && slip.fromBranchId !== actor.branchId && slip.toBranchId !== actor.branchId)) refuse(["transit_not_found"]);
+  return slip;
 }
