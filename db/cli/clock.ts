@@ -6,8 +6,8 @@
 //   npm run clock          says what is set.
 // It writes the one row of local_clock in the local D1 (the SQLite file `wrangler dev` serves from), so a running
 // `npm start` sees the change on its next request (the Worker reads the row per request: middleware/clock.ts).
-// Local only: it refuses unless .dev.vars has LOCAL_CLOCK="on" (written by `npm start`), and never touches the
-// production D1 (SHIORI_REMOTE=1). The Worker checks again for itself (domain/local-clock.ts localClockAllowed:
+// Local only: setting refuses unless .dev.vars has LOCAL_CLOCK="on" (written by `npm start`), and nothing here
+// touches the production D1 (SHIORI_REMOTE=1). The Worker checks again for itself (domain/local-clock.ts localClockAllowed:
 // LOCAL_CLOCK "on" and a loopback http:// origin), so a deployment ignores the table whatever it holds.
 import { existsSync, readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
@@ -42,14 +42,19 @@ function readDevVars(): Record<string, string> {
   return vars;
 }
 
-/** Refuses, in Japanese and English, where the clock must not be set. */
-export function assertLocalClockEnabled(env: NodeJS.ProcessEnv = process.env, devVars = readDevVars()): void {
+/** Never the production D1: not even read. */
+export function assertLocalDatabase(env: NodeJS.ProcessEnv = process.env): void {
   if (env.SHIORI_REMOTE === "1") {
     throw new ClockRefused(
       "テスト用の日付は本番のデータベースには設定できません（SHIORI_REMOTE=1）。\n" +
         "The local clock is never set on the production D1 (SHIORI_REMOTE=1).",
     );
   }
+}
+
+/** Refuses, in Japanese and English, where the clock must not be set. */
+export function assertLocalClockEnabled(env: NodeJS.ProcessEnv = process.env, devVars = readDevVars()): void {
+  assertLocalDatabase(env);
   if (devVars.LOCAL_CLOCK !== "on") {
     throw new ClockRefused(
       `テスト用の日付は使えません: .dev.vars に LOCAL_CLOCK="on" がありません（npm start が書き込みます）。\n` +
@@ -82,7 +87,9 @@ function scheduledHint(): string {
 
 /** Runs one command against the local D1; answers what it did, Japanese then English. */
 export async function runClock(command: ClockCommand, realNow = Date.now()): Promise<string> {
-  if (command.kind !== "show") assertLocalClockEnabled();
+  // Setting needs LOCAL_CLOCK="on"; turning it off or looking is always allowed locally.
+  if (command.kind === "set") assertLocalClockEnabled();
+  else assertLocalDatabase();
   const platform = await openLocalPlatform();
   try {
     const db = platform.db;
