@@ -2,7 +2,8 @@
 // (domain/local-clock.ts localClockAllowed: LOCAL_CLOCK "on" from .dev.vars AND a loopback http:// origin), the proof
 // that wrangler.toml — every configuration in it, [env.*] included — can never turn it on, clockNow across the Tokyo
 // midnight, the set row moving c.var.now and putting 「テスト用の日付: …」 on the pages only while the gate is open,
-// and the scheduled() path (jobNow) moving a run to the clock's day only when allowed.
+// and the scheduled() path (jobNow) moving a run to the clock's day only when allowed: R21's expiry job cancels a
+// ready hold past its deadline on the clock's day with the gate open, and never otherwise; sessions stay on real time.
 import wranglerToml from "../../wrangler.toml?raw";
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
@@ -12,11 +13,12 @@ import { buildApp } from "../../worker/src/app.ts";
 import worker from "../../worker/src/index.ts";
 import { createDb } from "../../worker/src/data/db.ts";
 import { clearLocalClock, readLocalClock, setLocalClock } from "../../worker/src/data/local-clock.ts";
-import { tokyoDay } from "../../worker/src/domain/calendar.ts";
+import { addDays, tokyoDay, tokyoDayStartMs } from "../../worker/src/domain/calendar.ts";
 import { clockNow, isClockDay, localClockAllowed } from "../../worker/src/domain/local-clock.ts";
 import type { AppEnv, Env } from "../../worker/src/env.ts";
 import { CRON_NIGHTLY, SCHEDULE } from "../../worker/src/jobs/schedule.ts";
-import { insertPatron } from "../support/factories.ts";
+import { insertBranch, insertHold, insertItem, insertPatron, insertRecord, insertStaff } from "../support/factories.ts";
+import { checkIn } from "../../worker/src/services/circulation.ts";
 import { clockContext, jobNow, libraryNow, localClockDay } from "../../worker/src/middleware/clock.ts";
 import { dbContext } from "../../worker/src/middleware/session.ts";
 import { testDayBanner } from "../../worker/src/views/shell.ts";
@@ -47,6 +49,9 @@ const devEnv = () => envWith({ LOCAL_CLOCK: "on", SITE_ORIGIN: "http://localhost
 /** wrangler.toml's own configuration, without .dev.vars (what `wrangler deploy` uploads). The test runtime itself
  *  reads .dev.vars as `wrangler dev` does, so its LOCAL_CLOCK depends on the checkout: never relied on here. */
 const tomlEnv = () => envWith({ LOCAL_CLOCK: undefined });
+
+const holdStatus = async (id: number) =>
+  (await env.DB.prepare("SELECT status, shelf_until, cancel_reason FROM holds WHERE id = ?").bind(id).first<{ status: string; shelf_until: string | null; cancel_reason: string | null }>())!;
 
 afterEach(async () => {
   await clearLocalClock(db);
@@ -308,6 +313,31 @@ describe("issue 8 item 6: the scheduled() path (jobNow)", () => {
     await waitOnExecutionContext(ctx);
     expect(await env.DB.prepare("SELECT count(*) AS n FROM sessions WHERE token_hash = ?").bind(token).first<{ n: number }>()).toEqual({ n: 1 });
     for (const job of SCHEDULE[CRON_NIGHTLY]!.filter((j) => /prune/.test(j.name))) expect(job.realTime, job.name).toBe(true);
+  });
+
+  it("R21 through scheduled(): the expiry job cancels a ready hold on the clock's day only when the gate is open", async () => {
+    const branch = await insertBranch(db, { name: "時計試験館" });
+    const actor = { staffId: (await insertStaff(db, { branchId: branch.id })).id, role: "counter" as const, branchId: branch.id, clientAddress: null };
+    const record = await insertRecord(db);
+    const copy = await insertItem(db, { recordId: record.id, branchId: branch.id });
+    const readyDay = "2026-12-02";
+    const morning = tokyoDayStartMs(readyDay) + 10 * HOUR;
+    const hold = await insertHold(db, { recordId: record.id, pickupBranchId: branch.id, contact: "none", placedAt: morning - HOUR });
+    expect((await checkIn(db, actor, { barcode: copy.barcode, now: morning })).outcome).toMatchObject({ kind: "ready", holdId: hold.id });
+    const until = (await holdStatus(hold.id)).shelf_until!;
+    // The real night after the ready day, with the clock set past the deadline.
+    const night = tokyoDayStartMs(addDays(readyDay, 1)) + 3 * HOUR;
+    await setLocalClock(db, addDays(until, 1), Date.now());
+    const run = async (e: Env) => {
+      const ctx = createExecutionContext();
+      await worker.scheduled(createScheduledController({ scheduledTime: night, cron: CRON_NIGHTLY }), e, ctx);
+      await waitOnExecutionContext(ctx);
+    };
+    await run(tomlEnv());
+    await run(envWith({ LOCAL_CLOCK: "on", SITE_ORIGIN: "https://shiori.example.jp" }));
+    expect((await holdStatus(hold.id)).status).toBe("ready");
+    await run(devEnv());
+    expect(await holdStatus(hold.id)).toMatchObject({ status: "cancelled", cancel_reason: "expired" });
   });
 
   it("worker.scheduled() runs the cron's jobs with the clock set, gate on and off", async () => {
