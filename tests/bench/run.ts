@@ -5,6 +5,9 @@
 //  3. Bytes over the wire (brotli) of a record page, the search page and a guide page.
 //  4. Issue 7: 200 concurrent 「予約申込」 from 50 patrons on 10 records (tests/bench/holds.ts): exact counts, no 5xx,
 //     p95 as a ratio to /health in the same burst. BENCH_ONLY=holds runs this one alone (over the local D1 as built).
+//  5. Issue 8: a day at the counter (tests/bench/counter.ts): 2,000 check-ins and checkouts across 16 branches with
+//     staff sessions, p95 per action as a ratio to /health, 0 errors; and the expiry job over 10,000 ready holds via
+//     /__scheduled (wrangler dev --test-scheduled). BENCH_ONLY=counter runs this one alone (port BENCH_COUNTER_PORT).
 // Options (env): BENCH_RECORDS (default 100000), BENCH_SECONDS per load phase (default 15), BENCH_SKIP_LARGE=1.
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -20,6 +23,7 @@ import { mixedLoad, summarize } from "./load.ts";
 import { startDevServer } from "../support/server.ts";
 import { synthesiseLibrary } from "./synthesise.ts";
 import { holdsBench } from "./holds.ts";
+import { counterBench, expiryBench } from "./counter.ts";
 
 const RESULTS = path.join(ROOT, "tests/bench/results.json");
 const LARGE_STATE = path.join(ROOT, ".wrangler/bench-large");
@@ -120,6 +124,28 @@ async function holdsLoad() {
   }
 }
 
+async function counterLoad() {
+  const server = await startDevServer(Number(process.env.BENCH_COUNTER_PORT ?? 8814), ["--test-scheduled"]);
+  try {
+    await mixedLoad(server.url, "/health", ["/health"], { concurrency: 4, durationMs: 2000, maxRequests: 200 });
+    const day = await counterBench(server.url);
+    log(`counter: ${day.actions} actions in ${day.seconds} s, errors ${day.errors}; checkout p95 ${day.checkout_p95_ms} ms (×${day.checkout_ratio_p95}), check-in p95 ${day.checkin_p95_ms} ms (×${day.checkin_ratio_p95}) vs /health ${day.health_p95_ms} ms`);
+    const expiry = await expiryBench(server.url);
+    log(`expiry: ${expiry.expired} of ${expiry.ready_holds} ready holds expired, ${expiry.passed_on} passed on, in ${expiry.seconds} s`);
+    return { measured_at: new Date().toISOString(), day, expiry };
+  } finally {
+    await server.stop();
+  }
+}
+
+if (process.env.BENCH_ONLY === "counter") {
+  const kept = existsSync(RESULTS) ? JSON.parse(readFileSync(RESULTS, "utf8")) : {};
+  kept.counter = await counterLoad();
+  writeFileSync(RESULTS, JSON.stringify(kept, null, 2) + "\n");
+  log(`bench: wrote the counter row of ${path.relative(ROOT, RESULTS)}`);
+  process.exit(0);
+}
+
 if (process.env.BENCH_ONLY === "holds") {
   const kept = existsSync(RESULTS) ? JSON.parse(readFileSync(RESULTS, "utf8")) : {};
   kept.holds = { measured_at: new Date().toISOString(), ...(await holdsLoad()) };
@@ -145,6 +171,7 @@ await platform.dispose();
 results.demo = { records: demoRecords, latency: await latency(`demo (${demoRecords} records)`) };
 results.bytes = await bytes(someRecord?.id ?? 1);
 results.holds = { measured_at: new Date().toISOString(), ...(await holdsLoad()) };
+results.counter = await counterLoad();
 
 if (process.env.BENCH_SKIP_LARGE !== "1") {
   log(`bench: synthesising a ${TARGET_RECORDS}-record library in ${LARGE_STATE}`);

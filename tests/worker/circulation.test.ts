@@ -13,7 +13,7 @@ import { holdShelfUntil } from "../../worker/src/domain/hold-shelf.ts";
 import { LOAN_LIMIT } from "../../worker/src/domain/policy.ts";
 import { AppError } from "../../worker/src/errors.ts";
 import { checkIn, checkOut, receiveTransit, type CounterActor } from "../../worker/src/services/circulation.ts";
-import { demoDb } from "../support/accounts.ts";
+import { demoDb, insertPatron as insertLoginPatron } from "../support/accounts.ts";
 import { insertBranch, insertHold, insertHoldGroup, insertItem, insertLoan, insertPatron, insertRecord, insertStaff, type Branch } from "../support/factories.ts";
 
 /** 2026-12-02 (Wednesday) 10:00 Asia/Tokyo. */
@@ -130,6 +130,23 @@ describe("R35, R22 「貸出」", () => {
     // A scanner's full-width digits are folded.
     const wide = shelf.barcode.replace(/[0-9]/g, (d) => String.fromCharCode(d.charCodeAt(0) + 0xfee0));
     expect((await checkOut(db, atA, { cardNumber: patron.cardNumber, barcode: wide, now: NOW })).copy.id).toBe(shelf.id);
+  });
+
+  it("a patron with a temporary password may still borrow; two counters lending one copy at once make one loan", async () => {
+    const temp = await insertLoginPatron(db, { temporary: true });
+    const copy = await insertItem(db, { branchId: a.id });
+    expect((await checkOut(db, atA, { cardNumber: temp.cardNumber, barcode: copy.barcode, now: NOW })).copy.id).toBe(copy.id);
+    const shared = await insertItem(db, { branchId: a.id });
+    const [p1, p2] = [await insertPatron(db, { homeBranchId: a.id }), await insertPatron(db, { homeBranchId: b.id })];
+    const results = await Promise.allSettled([
+      checkOut(db, atA, { cardNumber: p1.cardNumber, barcode: shared.barcode, now: NOW + 1 }),
+      checkOut(db, atB, { cardNumber: p2.cardNumber, barcode: shared.barcode, now: NOW + 2 }),
+    ]);
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    const refused = results.find((r) => r.status === "rejected") as PromiseRejectedResult;
+    expect(codes(refused.reason as AppError)).toEqual(["item_already_on_loan"]);
+    expect(await loansOf(shared.id)).toHaveLength(1);
+    expect(await auditCount("item_checked_out", shared.id)).toBe(1);
   });
 
   it(`loan limit ${LOAN_LIMIT}: the 11th is refused; at 9 open loans, 5 concurrent checkouts make exactly one`, async () => {

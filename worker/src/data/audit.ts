@@ -26,7 +26,14 @@ export type AuditAction =
   | "terminal_enrol_failed"
   | "terminal_enrol_throttled"
   // Issue 7 (R12, R16): a member of staff entered a paper-form hold (written in the placing batch, data/hold-placement.ts).
-  | "hold_paper_entered";
+  | "hold_paper_entered"
+  // --- issue 8: circulation counter (H1) --- written in the action's own batch, raw SQL (data/circulation.ts audit):
+  // target_kind 'item' for the counter's scans, 'hold' for the expiry job (actor_kind 'system').
+  | "item_checked_out"
+  | "item_checked_in"
+  | "transit_received"
+  | "hold_expired";
+  // --- end issue 8: circulation counter (H1) ---
 
 export interface AuditEntry {
   at: number;

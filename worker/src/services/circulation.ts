@@ -328,11 +328,7 @@ export async function receiveTransit(db: Db, actor: CounterActor, input: { barco
     const copy = await loadCopyFacts(db, barcode);
     if (!copy) refuse(["item_not_found"]);
     const transit = copy.transit;
-    if (!transit) {
-      // A second scan of a copy that has just arrived here: say where it is now.
-      if (copy.status === "on_hold_shelf" && copy.allocatedHold) refuse(["transit_not_open"]);
-      refuse(["transit_not_open"]);
-    }
+    if (!transit) refuse(["transit_not_open"]);
     // A counter receives only what is addressed to its own branch (an admin: their logged-in branch).
     if (transit.toBranchId !== actor.branchId) refuse(["transit_other_branch"]);
     const travelled = copy.allocatedHold && copy.allocatedHold.status === "in_transit" && copy.allocatedHold.id === transit.holdId ? copy.allocatedHold : null;
