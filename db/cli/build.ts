@@ -1,5 +1,6 @@
 // `npm run build`: migrate the local D1, load the demo library, import the demo catalogue (skipped when
-// neither the data nor the importer changed), and pre-render the site from the database.
+// neither the data nor the importer changed), the demo's circulation (issue 8 item 7; safe to repeat), and
+// pre-render the site from the database.
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -7,7 +8,7 @@ import { pathToFileURL } from "node:url";
 import { DEMO_CATALOG_FILES, ROOT, STATE_DIR, buildOrigin } from "./paths.ts";
 import { openLocalPlatform } from "./platform.ts";
 import { log, runTool } from "./run.ts";
-import { seedLocal } from "./seed.ts";
+import { seedCirculationLocal, seedLocal } from "./seed.ts";
 import { importCatalogFiles } from "./catalog-import.ts";
 
 const FINGERPRINT_FILE = path.join(STATE_DIR, "shiori-catalog-import.json");
@@ -72,6 +73,7 @@ export async function buildAll(opts: { origin?: string } = {}): Promise<void> {
   runTool("wrangler", ["d1", "migrations", "apply", "DB", "--local"], { CI: "true" });
   await seedLocal();
   await importDemoCatalog(process.env.SHIORI_FORCE_IMPORT === "1");
+  await seedCirculationLocal();
   log(`building the site (Astro, pre-rendered from the local D1) for ${origin ?? "wrangler.toml's SITE_ORIGIN"}`);
   runTool("astro", ["build", "--silent"], { ASTRO_TELEMETRY_DISABLED: "1", ...(origin ? { SITE_ORIGIN: origin } : {}) });
   mkdirSync(STATE_DIR, { recursive: true });

@@ -38,6 +38,8 @@ const lines = [
   "Demo staff (login / password):",
   ...fixture.staff.map((s) => `  ${s.login.padEnd(14)} ${s.password.padEnd(20)} ${s.role} @ ${s.branch}`),
   ...fixture.opacTerminals.slice(0, 1).map((t) => `Demo OPAC terminal ${t.code}: \`npm run staff -- enrol-terminal ${t.code}\`, then type the code at ${origin}/opac/enrol`),
+  // Issue 8 item 6: the local clock (db/cli/clock.ts).
+  `Test day (テスト用の日付): \`npm run clock -- YYYY-MM-DD\` moves the service's today; \`npm run clock -- off\` returns to real time`,
   "",
 ];
 process.stdout.write(lines.join("\n") + "\n");

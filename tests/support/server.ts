@@ -12,7 +12,8 @@ export async function startDevServer(port: number, extraArgs: string[] = []): Pr
   const child: ChildProcess = spawn(
     path.join(BIN, "wrangler"),
     // Issue 6 item 1: the Worker names the origin it is served at (the site build is made for the same one).
-    [...devServerArgs(port, localOrigin(port)), "--show-interactive-dev-session=false", "--log-level", "warn", ...extraArgs],
+    // Issue 8: --test-scheduled, so the tests run the cron jobs through /__scheduled?cron=… as `npm start` does.
+    [...devServerArgs(port, localOrigin(port)), "--test-scheduled", "--show-interactive-dev-session=false", "--log-level", "warn", ...extraArgs],
     {
       cwd: ROOT,
       stdio: ["ignore", "pipe", "pipe"],

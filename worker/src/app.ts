@@ -49,6 +49,7 @@ export function allowedMethods(routes: { method: string; pattern: RegExp }[], pa
 async function methodNotAllowed(c: Context<AppEnv>, allow: string[]): Promise<Response> {
   if (wantsHtml(c.req.path, c.req.header("accept"))) {
     const res = await renderInShell(c.env, {
+      testDay: c.var.testDay,
       title: "この操作はできません",
       status: 405,
       main: html`<h1>この操作はできません</h1><p>${MESSAGES.method_not_allowed}</p><p><a href="/">トップページへ</a></p>`.toString(),
@@ -109,6 +110,7 @@ export function buildApp() {
   app.notFound(async (c) => {
     if (wantsHtml(c.req.path, c.req.header("accept"))) {
       return renderInShell(c.env, {
+        testDay: c.var.testDay,
         title: "ページが見つかりません",
         status: 404,
         main: html`<h1>ページが見つかりません</h1><p>${MESSAGES.not_found}</p><p><a href="/">トップページへ</a></p>`.toString(),
@@ -128,6 +130,7 @@ export function buildApp() {
       try {
         const items = e.reasons.length ? e.reasons.map((r) => html`<li>${r.message}</li>`) : [html`<li>${e.message}</li>`];
         const res = await renderInShell(c.env, {
+          testDay: c.var.testDay,
           title: "エラー",
           status: e.status,
           main: html`<h1>エラー</h1><ul role="alert">${items}</ul><p><a href="/">トップページへ</a></p>`.toString(),

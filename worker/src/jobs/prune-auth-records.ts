@@ -7,5 +7,7 @@ import type { Job } from "./schedule.ts";
 
 export const pruneAuthRecordsJob: Job = {
   name: "prune-auth-records",
+  // Sessions and throttles live on the real clock: never moved by the local clock (issue 8 item 6).
+  realTime: true,
   run: (env, now) => pruneAuthRecords(createDb(env.DB), now),
 };

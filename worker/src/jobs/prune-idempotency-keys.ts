@@ -13,5 +13,7 @@ export async function pruneIdempotencyKeys(db: Db, now: number): Promise<number>
 
 export const pruneIdempotencyKeysJob: Job = {
   name: "prune-idempotency-keys",
+  // A day's worth of retry keys, by the real clock: a moved local clock never keeps or drops them (issue 8 item 6).
+  realTime: true,
   run: (env, now) => pruneIdempotencyKeys(createDb(env.DB), now),
 };

@@ -10,8 +10,18 @@ import { pruneIdempotencyKeysJob } from "./prune-idempotency-keys.ts";
 
 export interface Job {
   name: string;
-  /** `now`: the trigger's scheduled time (ms), never the wall clock, so a late or repeated run does the same. */
+  /**
+   * `now`: the trigger's scheduled time (ms), never the wall clock, so a late or repeated run does the same. The
+   * library's business (holds, loans) runs on the library's time: in local development a set local clock moves it
+   * (issue 8 item 6, middleware/clock.ts jobNow).
+   */
   run(env: Env, now: number): Promise<unknown>;
+  /**
+   * Issue 8 item 6: true for bookkeeping that lives on the real clock (sessions, throttles, idempotency keys, as
+   * their requests do): such a job always gets the trigger's own time, so moving the demo's day never logs anybody
+   * out or lifts a throttle.
+   */
+  realTime?: boolean;
 }
 
 /** 03:00 Asia/Tokyo every day (18:00 UTC the day before): housekeeping, when the library is closed; and (issue 8,
@@ -30,13 +40,14 @@ export class UnknownCronError extends Error {
 }
 
 /**
- * Runs every job of `cron`. One job failing does not stop the others; the run then fails with every error, so
+ * Runs every job of `cron`: at `now` (the library's time), a realTime job at `realNow` (the trigger's own time;
+ * the same unless a local clock is set). One job failing does not stop the others; the run then fails with every error, so
  * Cloudflare records the invocation as failed (and the log names the jobs).
  */
-export async function runScheduledJobs(cron: string, env: Env, now: number): Promise<{ ran: string[] }> {
+export async function runScheduledJobs(cron: string, env: Env, now: number, realNow: number = now): Promise<{ ran: string[] }> {
   const jobs = SCHEDULE[cron];
   if (!jobs) throw new UnknownCronError(cron);
-  const results = await Promise.allSettled(jobs.map((job) => job.run(env, now)));
+  const results = await Promise.allSettled(jobs.map((job) => job.run(env, job.realTime ? realNow : now)));
   const failed = results.flatMap((r, i) => (r.status === "rejected" ? [{ job: jobs[i]!.name, error: r.reason as unknown }] : []));
   if (failed.length > 0) {
     for (const f of failed) console.error(`job ${f.job} failed (cron "${cron}")`, f.error);

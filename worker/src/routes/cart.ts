@@ -15,7 +15,8 @@
 // Issue 7 item 1: while logged in the cart is the patron's on every device (data/cart.ts); lines collected before the
 // login join it (restoreCartAtLogin); the header's 「予約カートを見る (n)」 is written into every Worker page by
 // cartCountInHeader, and on static pages by site/public/cart-lines.js through GET /api/cart/lines.
-//   GET  /api/cart/lines  {"lines": n} for the static pages' header script (private, no-store)
+//   GET  /api/cart/lines  {"lines": n} for the static pages' header script (private, no-store); with
+//                         "testDay" while the local clock is set (issue 8 item 6: the script shows 「テスト用の日付」)
 import { Hono, type Context, type MiddlewareHandler } from "hono";
 import type { AppEnv } from "../env.ts";
 import { AppError, reason, refusal } from "../errors.ts";
@@ -127,7 +128,10 @@ function badRecordId(c: Context<AppEnv>): Promise<Response> {
 
 cartRoutes.get("/api/cart/lines", async (c) => {
   c.header("Cache-Control", "private, no-store");
-  return c.json({ lines: await cartLineCount(c.var.db, cartKey(c), viewer(c)) });
+  const lines = await cartLineCount(c.var.db, cartKey(c), viewer(c));
+  // Issue 8 item 6: while the local clock is set (local development only), its day, for the static pages' banner.
+  const testDay = c.var.testDay;
+  return c.json(testDay ? { lines, testDay } : { lines });
 });
 
 cartRoutes.post("/cart", refuseTemporaryPassword, async (c) => {

@@ -37,6 +37,7 @@ function nowLabel(): string {
 
 function recordNotFound(c: Context<AppEnv>): Promise<Response> {
   return renderInShell(c.env, {
+    testDay: c.var.testDay,
     title: "書誌が見つかりません",
     status: 404,
     head: '<meta name="robots" content="noindex">',
@@ -50,6 +51,7 @@ catalogRoutes.get("/catalog/:id/", async (c) => {
   const page = await getRecordPage(c.var.db, id);
   if (!page) return recordNotFound(c);
   const res = await renderInShell(c.env, {
+    testDay: c.var.testDay,
     title: recordTitle(page),
     head: recordHead(page, c.env.SITE_ORIGIN).toString(),
     main: recordMain(page, { statusNote: `状態は${nowLabel()}現在のものです。` }).toString(),
@@ -109,6 +111,7 @@ async function availabilityPage(c: Context<AppEnv>): Promise<Response> {
   if (!a) return recordNotFound(c);
   const decision = decideHoldable({ items: a.items, branches: a.branches });
   return renderInShell(c.env, {
+    testDay: c.var.testDay,
     title: `所蔵状況：${a.title}`,
     head: '<meta name="robots" content="noindex">',
     main: availabilityMain(a, decision, nowLabel()).toString(),

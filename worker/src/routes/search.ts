@@ -44,6 +44,7 @@ searchRoutes.get("/api/search", async (c) => {
 
 async function startPage(c: Context<AppEnv>, advanced: boolean): Promise<Response> {
   const res = await renderInShell(c.env, {
+    testDay: c.var.testDay,
     title: advanced ? "詳細検索" : "蔵書検索",
     head: NOINDEX,
     main: searchStartMain({ advanced }).toString(),
@@ -65,6 +66,7 @@ searchRoutes.get("/search", async (c) => {
     if (!(err instanceof AppError) || err.code !== "bad_request") throw err;
     const params = cleanSearchParams(query);
     return renderInShell(c.env, {
+      testDay: c.var.testDay,
       title: "検索できませんでした",
       status: 400,
       head: NOINDEX,
@@ -73,6 +75,7 @@ searchRoutes.get("/search", async (c) => {
     });
   }
   const res = await renderInShell(c.env, {
+    testDay: c.var.testDay,
     title: searchTitle(result.params),
     head: NOINDEX,
     query: result.params.q,

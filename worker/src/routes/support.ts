@@ -77,6 +77,7 @@ export async function page<E extends AppEnv>(
   opts: { title: string; main: string; status?: number; shell?: ShellContent["shell"]; refused?: unknown },
 ): Promise<Response> {
   const res = await renderInShell(c.env, {
+    testDay: c.var.testDay,
     title: opts.title,
     main: opts.main,
     head: PAGE_HEAD,

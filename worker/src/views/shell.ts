@@ -2,6 +2,7 @@
 // (header with search, 「予約カートを見る」, login; footer), and the Worker fills it with HTMLRewriter.
 // So the shell lives in one place (site/src/layouts/Base.astro) and dynamic pages load the same CSS and islands.
 import type { Env } from "../env.ts";
+import { isDay, type Day } from "../domain/calendar.ts";
 
 export interface ShellContent {
   title: string;
@@ -21,6 +22,16 @@ export interface ShellContent {
    *  /_shell/holds-series/: the 順番予約 form's 「上へ」「下へ」, issue 7 item 4; /_shell/holds/: 「予約状況一覧」's HoldList;
    *  /_shell/loans/: 「貸出状況一覧」's LoanList, issue 8 item 5). */
   shell?: "login" | "holds-series" | "holds" | "loans";
+  /**
+   * Issue 8 item 6: the local clock's day (c.var.testDay; only ever set in local development), shown at the top of
+   * the header as 「テスト用の日付: 2026-12-10」 so nobody mistakes a demo's moved day for the real one.
+   */
+  testDay?: Day | null;
+}
+
+/** Issue 8 item 6: the banner a page wears while the local clock is set (static pages: site/public/cart-lines.js). */
+export function testDayBanner(day: Day): string {
+  return `<p class="test-day" role="status">テスト用の日付: ${day}</p>`;
 }
 
 const SHELL_PATHS = { default: "/_shell/", login: "/_shell/login/", "holds-series": "/_shell/holds-series/", holds: "/_shell/holds/", loans: "/_shell/loans/" } as const;
@@ -60,6 +71,12 @@ export async function renderInShell(env: Env, content: ShellContent): Promise<Re
     .on("[data-shell-session] astro-island", {
       element(el) {
         if (content.session !== undefined) el.replace(content.session, { html: true });
+      },
+    })
+    .on("header.site", {
+      element(el) {
+        // A Day is YYYY-MM-DD (checked again here: it goes in as HTML).
+        if (content.testDay && isDay(content.testDay)) el.prepend(testDayBanner(content.testDay), { html: true });
       },
     })
     .on("head", {
