@@ -37,6 +37,26 @@ const lines = [
         ]),
       ]
     : []),
+  ...(r.counter?.day
+    ? [
+        row([
+          `a day at the counter: ${r.counter.day.actions} check-ins and checkouts, ${r.counter.day.branches} branches, ${r.counter.day.counters_at_once} counters at once, holds waiting on ${r.counter.day.records_with_waiting_holds} of ${r.counter.day.records} records: checkout / check-in p95`,
+          `${r.counter.day.checkout_p95_ms} / ${r.counter.day.checkin_p95_ms} ms; ${r.counter.day.errors} errors, ${r.counter.day.loans_made} loans, check-in outcomes ${Object.entries(r.counter.day.checkin_outcomes ?? {}).map(([k, v]) => `${k} ${v}`).join(", ")}`,
+          `/health p95 ${r.counter.day.health_p95_ms} ms under the same load → ×${r.counter.day.checkout_ratio_p95} / ×${r.counter.day.checkin_ratio_p95}`,
+          "0 errors",
+        ]),
+      ]
+    : []),
+  ...(r.counter?.expiry
+    ? [
+        row([
+          `expiry job over ${r.counter.expiry.ready_holds} overdue ready holds (${r.counter.expiry.waiting_holds_behind} waiting behind them)`,
+          `${r.counter.expiry.seconds} s; ${r.counter.expiry.expired} expired, ${r.counter.expiry.passed_on} copies passed on, ${r.counter.expiry.left_overdue} left`,
+          "one `/__scheduled` run against `wrangler dev`",
+          "",
+        ]),
+      ]
+    : []),
   row(["record page HTML (brotli)", kb(r.bytes?.record_html), "", "≤ 12 KB"]),
   row(["record page, whole first visit (brotli)", kb(r.bytes?.record_first_visit_total), `${r.bytes?.record_first_visit?.requests} requests: HTML ${kb(r.bytes?.record_first_visit?.html)}, CSS ${kb(r.bytes?.record_first_visit?.css)}, JS ${kb(r.bytes?.record_first_visit?.js)}`, "≤ 30 KB"]),
   row(["search page HTML (brotli)", kb(r.bytes?.search_html), `first visit ${kb(r.bytes?.search_first_visit?.total)}`, "≤ 12 KB"]),
