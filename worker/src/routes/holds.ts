@@ -20,22 +20,10 @@ import { CONTACT_METHODS, type ContactMethod } from "../domain/vocabulary.ts";
 import { cancelHold, changeHold, changeRefusal, HoldChangeRefused, listHolds, patronHold } from "../services/hold-status.ts";
 import type { HoldRow } from "../data/hold-status.ts";
 import { cancelConfirmMain, holdsMain, holdsRefusedMain, HOLDS_TITLE, type HoldsNotice } from "../views/holds.ts";
-import { clientAddress, page, seeOther } from "./support.ts";
+import { clientAddress, page, parseId, seeOther, wantsJson } from "./support.ts";
 
 export const holdsRoutes = new Hono<AppEnv>();
 
-const ID = /^[1-9][0-9]{0,15}$/;
-
-function parseId(raw: string | undefined): number | null {
-  if (!raw || !ID.test(raw)) return null;
-  const n = Number(raw);
-  return Number.isSafeInteger(n) ? n : null;
-}
-
-function wantsJson(c: Context): boolean {
-  const accept = c.req.header("accept") ?? "";
-  return accept.includes("application/json") && !accept.includes("text/html");
-}
 
 /** The request's fields, from a no-JS form or a JSON body (anything unreadable is no fields). */
 async function fields(c: Context): Promise<Record<string, unknown>> {

@@ -17,22 +17,10 @@ import { requirePatron } from "../middleware/session.ts";
 import { listLoans, RenewalRefused, renewalPreview, renewLoan, type LoanListItem } from "../services/loans.ts";
 import { titleWithVolume } from "../views/forms.ts";
 import { LOANS_TITLE, loansMain, loansRefusedMain, renewConfirmMain, RENEW_TITLE, type LoansNotice } from "../views/loans.ts";
-import { clientAddress, page, seeOther } from "./support.ts";
+import { clientAddress, page, parseId, seeOther, wantsJson } from "./support.ts";
 
 export const loansRoutes = new Hono<AppEnv>();
 
-const ID = /^[1-9][0-9]{0,15}$/;
-
-function parseId(raw: string | undefined): number | null {
-  if (!raw || !ID.test(raw)) return null;
-  const n = Number(raw);
-  return Number.isSafeInteger(n) ? n : null;
-}
-
-function wantsJson(c: Context): boolean {
-  const accept = c.req.header("accept") ?? "";
-  return accept.includes("application/json") && !accept.includes("text/html");
-}
 
 function loanJson(l: LoanListItem) {
   return { loan: { id: l.id, title: l.title, volumeLabel: l.volumeLabel, dueDate: l.dueDate, due: l.due, renewed: l.renewed, renewedOn: l.renewedOn, renewable: l.renewable, newDueDate: l.newDueDate } };

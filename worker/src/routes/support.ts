@@ -114,3 +114,18 @@ export async function endSession<E extends AppEnv>(c: Context<E>): Promise<void>
   if (s?.kind === "patron") c.header("Set-Cookie", clearCookieValue(c, "cart"), { append: true });
   await rotateCsrfCookie(c);
 }
+
+const ROW_ID = /^[1-9][0-9]{0,15}$/;
+
+/** A row id from the URL (「予約状況一覧」's holds, 「貸出状況一覧」's loans): a positive safe integer, else null. */
+export function parseId(raw: string | undefined): number | null {
+  if (!raw || !ROW_ID.test(raw)) return null;
+  const n = Number(raw);
+  return Number.isSafeInteger(n) ? n : null;
+}
+
+/** An island's fetch asks for JSON (and not HTML): the route answers with data instead of a page. */
+export function wantsJson(c: Context): boolean {
+  const accept = c.req.header("accept") ?? "";
+  return accept.includes("application/json") && !accept.includes("text/html");
+}
