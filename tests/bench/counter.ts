@@ -14,6 +14,7 @@ import { ensureDevVars } from "../../db/cli/dev-vars.ts";
 import { openLocalPlatform } from "../../db/cli/platform.ts";
 import { hashPassword } from "../../worker/src/services/password-hash.ts";
 import { CRON_NIGHTLY } from "../../worker/src/jobs/schedule.ts";
+import { Jar, send } from "./client.ts";
 import { percentile } from "./load.ts";
 
 const SOURCE = "bench-circ";
@@ -28,41 +29,8 @@ const STAFF_PASSWORD = "Bench-Desk-2026";
 
 type D1 = Awaited<ReturnType<typeof openLocalPlatform>>["d1"];
 
-class Jar {
-  cookies = new Map<string, string>();
-  csrf = "";
-  header(): string {
-    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
-  }
-  keep(res: Response): void {
-    for (const line of res.headers.getSetCookie()) {
-      const [pair, ...attrs] = line.split(";");
-      const eq = pair!.indexOf("=");
-      const name = pair!.slice(0, eq).trim();
-      const value = pair!.slice(eq + 1).trim();
-      if (value === "" || attrs.some((a) => /^\s*max-age=0\s*$/i.test(a))) this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
-  }
-}
-
-async function send(base: string, jar: Jar, path: string, form?: [string, string][]): Promise<Response> {
-  const headers = new Headers({ accept: "text/html", cookie: jar.header() });
-  let body: string | undefined;
-  if (form) {
-    headers.set("origin", base);
-    headers.set("sec-fetch-site", "same-origin");
-    headers.set("content-type", "application/x-www-form-urlencoded");
-    body = new URLSearchParams([...form, ["_csrf", jar.csrf]]).toString();
-  }
-  const res = await fetch(base + path, { method: form ? "POST" : "GET", headers, body, redirect: "manual" });
-  jar.keep(res);
-  return res;
-}
-
 async function tokenOf(base: string, jar: Jar, path: string): Promise<void> {
-  const html = await (await send(base, jar, path)).text();
-  jar.csrf = /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? jar.csrf;
+  jar.takeToken(await (await send(base, jar, path, { html: true })).text());
 }
 
 const BENCH_PATRONS = `SELECT id FROM patrons WHERE card_number LIKE '291%' OR card_number LIKE '292%'`;
@@ -164,7 +132,7 @@ export async function counterBench(base: string) {
     for (const b of branches) {
       const jar = new Jar();
       await tokenOf(base, jar, "/staff/login");
-      const res = await send(base, jar, "/staff/login", [["login", `bench-desk-${b.code}`], ["password", STAFF_PASSWORD], ["next", ""]]);
+      const res = await send(base, jar, "/staff/login", { form: [["login", `bench-desk-${b.code}`], ["password", STAFF_PASSWORD], ["next", ""]] });
       if (res.status !== 303) throw new Error(`bench staff login ${b.code}: ${res.status} ${await res.text()}`);
       await res.arrayBuffer();
       await tokenOf(base, jar, "/staff/checkin");
@@ -204,9 +172,9 @@ export async function counterBench(base: string) {
         const card = borrowers[j % borrowers.length]!;
         const returnAt = branches[(j * 7 + 3) % branches.length]!.id;
         await timed(times.health, () => fetch(base + "/health"));
-        await timed(times.checkout, () => send(base, desks.get(copy.branchId)!, "/staff/checkout", [["cardNumber", card], ["barcode", copy.barcode]]), /貸し出しました/);
+        await timed(times.checkout, () => send(base, desks.get(copy.branchId)!, "/staff/checkout", { form: [["cardNumber", card], ["barcode", copy.barcode]] }), /貸し出しました/);
         await timed(times.health, () => fetch(base + "/health"));
-        await timed(times.checkin, () => send(base, desks.get(returnAt)!, "/staff/checkin", [["barcode", copy.barcode]]), /返却を受け付けました/);
+        await timed(times.checkin, () => send(base, desks.get(returnAt)!, "/staff/checkin", { form: [["barcode", copy.barcode]] }), /返却を受け付けました/);
       }
     };
     await Promise.all(Array.from({ length: CONCURRENCY }, worker));

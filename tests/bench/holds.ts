@@ -8,6 +8,7 @@
 import { ensureDevVars } from "../../db/cli/dev-vars.ts";
 import { openLocalPlatform } from "../../db/cli/platform.ts";
 import { hashPassword } from "../../worker/src/services/password-hash.ts";
+import { Jar, send } from "./client.ts";
 import { percentile } from "./load.ts";
 
 const PATRONS = 50;
@@ -15,43 +16,6 @@ const RECORDS = 10;
 const PER_PATRON = 4;
 const CARD_PREFIX = "29000000";
 const PASSWORD = "Bench2026x";
-
-class Jar {
-  cookies = new Map<string, string>();
-  csrf = "";
-  header(): string {
-    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
-  }
-  keep(res: Response): void {
-    for (const line of res.headers.getSetCookie()) {
-      const [pair, ...attrs] = line.split(";");
-      const eq = pair!.indexOf("=");
-      const name = pair!.slice(0, eq).trim();
-      const value = pair!.slice(eq + 1).trim();
-      if (value === "" || attrs.some((a) => /^\s*max-age=0\s*$/i.test(a))) this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
-  }
-}
-
-async function send(base: string, jar: Jar, path: string, init: { method?: string; form?: [string, string][]; json?: unknown; html?: boolean } = {}): Promise<Response> {
-  const headers = new Headers({ accept: init.html || init.form ? "text/html" : "application/json", cookie: jar.header() });
-  let body: string | undefined;
-  if (init.form || init.json !== undefined) {
-    headers.set("origin", base);
-    headers.set("sec-fetch-site", "same-origin");
-  }
-  if (init.form) {
-    body = new URLSearchParams([...init.form, ["_csrf", jar.csrf]]).toString();
-    headers.set("content-type", "application/x-www-form-urlencoded");
-  } else if (init.json !== undefined) {
-    body = JSON.stringify(init.json);
-    headers.set("content-type", "application/json");
-  }
-  const res = await fetch(base + path, { method: init.method ?? (body ? "POST" : "GET"), headers, body, redirect: "manual" });
-  jar.keep(res);
-  return res;
-}
 
 type D1 = Awaited<ReturnType<typeof openLocalPlatform>>["d1"];
 
@@ -121,7 +85,7 @@ export async function holdsBench(base: string) {
       const mine = [records[i % RECORDS]!, records[(i + 3) % RECORDS]!, records[(i + 7) % RECORDS]!];
       for (const r of mine) (await send(base, jar, "/cart", { form: [["recordId", String(r)]] })).arrayBuffer();
       const page = await (await send(base, jar, "/holds/apply", { html: true })).text();
-      jar.csrf = /name="_csrf" value="([^"]+)"/.exec(page)?.[1] ?? "";
+      jar.takeToken(page);
       clients.push({ jar, mine, patron: p });
     }
     // The burst: every patron's 4 submissions (its 3 records, the first twice under two keys) and as many /health.
