@@ -11,9 +11,10 @@ import type { Db } from "../../worker/src/data/db.ts";
 import { loadCalendar } from "../../worker/src/data/calendar.ts";
 import { holdShelfUntil } from "../../worker/src/domain/hold-shelf.ts";
 import { LOAN_LIMIT } from "../../worker/src/domain/policy.ts";
-import { AppError } from "../../worker/src/errors.ts";
+import type { AppError } from "../../worker/src/errors.ts";
 import { checkIn, checkOut, receiveTransit, type CounterActor } from "../../worker/src/services/circulation.ts";
 import { demoDb, insertPatron as insertLoginPatron } from "../support/accounts.ts";
+import { auditCount, refusalOf } from "../support/refusals.ts";
 import { insertBranch, insertHold, insertHoldGroup, insertItem, insertLoan, insertPatron, insertRecord, insertStaff, type Branch } from "../support/factories.ts";
 
 /** 2026-12-02 (Wednesday) 10:00 Asia/Tokyo. */
@@ -38,18 +39,6 @@ const holdOf = async (id: number) => (await db.select().from(holds).where(eq(hol
 const itemOf = async (id: number) => (await db.select().from(items).where(eq(items.id, id)))[0]!;
 const loansOf = async (itemId: number) => db.select().from(loans).where(eq(loans.itemId, itemId));
 const openTransits = async (itemId: number) => (await db.select().from(itemTransits).where(eq(itemTransits.itemId, itemId))).filter((t) => t.receivedAt === null);
-const auditCount = async (action: string, targetId: number) =>
-  Number((await env.DB.prepare("SELECT count(*) AS n FROM audit_log WHERE action = ? AND target_id = ?").bind(action, targetId).first<{ n: number }>())!.n);
-
-async function refusalOf(p: Promise<unknown>): Promise<AppError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof AppError) return err;
-    throw err;
-  }
-  throw new Error("expected a refusal");
-}
 
 const codes = (e: AppError) => e.reasons.map((r) => r.code);
 

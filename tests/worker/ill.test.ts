@@ -11,7 +11,6 @@ import { constraintReason, type Db } from "../../worker/src/data/db.ts";
 import { decideRenewal } from "../../worker/src/domain/renewal.ts";
 import { HOLD_LIMIT } from "../../worker/src/domain/policy.ts";
 import { MESSAGES } from "../../worker/src/domain/messages.ts";
-import { AppError } from "../../worker/src/errors.ts";
 import { hashPassword } from "../../worker/src/services/password-hash.ts";
 import { checkOut } from "../../worker/src/services/circulation.ts";
 import { cancelHold, changeHold, HoldChangeRefused } from "../../worker/src/services/hold-status.ts";
@@ -19,6 +18,7 @@ import { enterIllHold, receiveIllItem } from "../../worker/src/services/ill.ts";
 import { formatTokyoDateTime, newFormKey } from "../../worker/src/services/hold-placement.ts";
 import type { ConsoleActor } from "../../worker/src/services/staff-console.ts";
 import { PEPPER, demoDb, insertPatron as insertLoginPatron } from "../support/accounts.ts";
+import { refusalOf as refusal } from "../support/refusals.ts";
 import { insertBranch, insertHold, insertItem, insertPatron, insertRecord, insertStaff } from "../support/factories.ts";
 import { TestClient, mainOf, textOf } from "../support/session-client.ts";
 
@@ -42,16 +42,6 @@ async function staffAt(branchId: number, role: "counter" | "admin" = "counter"):
 
 const holdRow = async (id: number) => (await db.select().from(holds).where(eq(holds.id, id)))[0]!;
 const holdsOf = (patronId: number) => db.select().from(holds).where(eq(holds.patronId, patronId));
-
-async function refusal(p: Promise<unknown>): Promise<AppError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof AppError) return err;
-    throw err;
-  }
-  throw new Error("expected a refusal");
-}
 
 /** A catalogue record the city does not hold (no copy at all). */
 const notHeld = (title = "市外にしかない本") => insertRecord(db, { title });

@@ -15,9 +15,10 @@ import { holdShelfUntil } from "../../worker/src/domain/hold-shelf.ts";
 import { MESSAGES } from "../../worker/src/domain/messages.ts";
 import { hashPassword } from "../../worker/src/services/password-hash.ts";
 import { holdShelf, pickList, recordPhoneContact, type ConsoleActor } from "../../worker/src/services/staff-console.ts";
-import { AppError } from "../../worker/src/errors.ts";
+import type { AppError } from "../../worker/src/errors.ts";
 import { checkIn } from "../../worker/src/services/circulation.ts";
 import { PEPPER, demoDb, insertPatron as insertLoginPatron, storedCredential } from "../support/accounts.ts";
+import { auditCount, refusalOf as refusal } from "../support/refusals.ts";
 import { insertBranch, insertHold, insertHoldGroup, insertItem, insertLoan, insertPatron, insertRecord, insertStaff, type Branch } from "../support/factories.ts";
 import { TestClient, mainOf, textOf } from "../support/session-client.ts";
 
@@ -44,18 +45,6 @@ async function staffAt(branchId: number, role: "counter" | "admin" = "counter"):
 }
 
 const holdRow = async (id: number) => (await db.select().from(holds).where(eq(holds.id, id)))[0]!;
-const auditCount = async (action: string, targetId: number) =>
-  Number((await env.DB.prepare("SELECT count(*) AS n FROM audit_log WHERE action = ? AND target_id = ?").bind(action, targetId).first<{ n: number }>())!.n);
-
-async function refusal(p: Promise<unknown>): Promise<AppError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof AppError) return err;
-    throw err;
-  }
-  throw new Error("expected a refusal");
-}
 
 describe("the console menu (issue 8 item 1)", () => {
   it("an admin sees the counter's screens, the branch and 「利用者端末の管理」", async () => {
