@@ -39,7 +39,9 @@ import { d1Client } from "../data/db.ts";
 import { addDays, tokyoDay, type Day } from "../domain/calendar.ts";
 import { holdShelfUntil, shelfCountFrom, shelfDaysLeftText, shelfOpenDaysLeft } from "../domain/hold-shelf.ts";
 import { isCardNumber, normalizeCardNumber } from "../domain/identity.ts";
-import { mayAllocate, type GroupMember } from "../domain/ordered-holds.ts";
+import type { GroupMember } from "../domain/ordered-holds.ts";
+import { comparePlacement } from "../domain/hold-queue.ts";
+import { chooseHoldForCopy, type TrapCandidate } from "../domain/trap.ts";
 import type { StaffRole } from "../domain/vocabulary.ts";
 import { reason, refusal } from "../errors.ts";
 import { listHolds, type HoldListItem } from "./hold-status.ts";
@@ -89,53 +91,50 @@ export interface PickList {
 }
 
 /**
- * R15/R16: give each copy on the shelf to one hold — holds in reception order, a hold of an ordered group only when
- * mayAllocate says its earlier volumes no longer wait (the rule 「返却」 applies, domain/trap.ts).
+ * R15/R16: give each copy on the shelf to one hold, by the rule 「返却」 applies (domain/trap.ts chooseHoldForCopy:
+ * reception order, a later volume of an ordered hold only when mayAllocate lets it), so a listed copy scanned at
+ * 「返却」 goes to the listed hold. The lines are in reception order across records; `limit` bounds them.
  */
 export function allocatePickList(
   rows: { copies: { recordId: number; barcode: string; shelfMark: string | null }[]; holds: PickHold[]; members: { groupId: number; position: number; status: GroupMember["status"]; volumeLabel: string | null; title: string }[] },
   limit: number,
 ): PickList {
-  const free = new Map<number, { barcode: string; shelfMark: string | null }[]>();
-  for (const c of rows.copies) {
-    const list = free.get(c.recordId) ?? [];
-    list.push({ barcode: c.barcode, shelfMark: c.shelfMark });
-    free.set(c.recordId, list);
-  }
   const groups = new Map<number, GroupMember[]>();
   for (const m of rows.members) {
     const list = groups.get(m.groupId) ?? [];
     list.push({ position: m.position, status: m.status, volumeLabel: m.volumeLabel, title: m.title });
     groups.set(m.groupId, list);
   }
-  const lines: PickLine[] = [];
-  let more = false;
+  const waiting = new Map<number, (TrapCandidate & { hold: PickHold })[]>();
   for (const h of rows.holds) {
-    const copies = free.get(h.recordId);
-    if (!copies || copies.length === 0) continue;
-    if (h.groupId !== null && h.groupPosition !== null) {
-      const members = groups.get(h.groupId) ?? [];
-      const self = members.find((m) => m.position === h.groupPosition);
-      if (!self || !mayAllocate(self, members).ok) continue;
-    }
-    if (lines.length === limit) {
-      more = true;
-      break;
-    }
-    const copy = copies.shift()!;
-    lines.push({
+    const list = waiting.get(h.recordId) ?? [];
+    const group = h.groupId !== null && h.groupPosition !== null ? { position: h.groupPosition, members: groups.get(h.groupId) ?? [] } : null;
+    list.push({ id: h.holdId, placedAt: h.placedAt, pickupBranchId: h.pickupBranchId, group, hold: h });
+    waiting.set(h.recordId, list);
+  }
+  const picked: PickLine[] = [];
+  for (const c of rows.copies) {
+    const candidates = waiting.get(c.recordId);
+    if (!candidates?.length) continue;
+    // Pick lists hold the city's own copies only (ILL copies serve their hold alone and are never listed).
+    const decision = chooseHoldForCopy({ atBranchId: 0, fetchedForHoldId: null }, candidates);
+    if (decision.kind === "shelf") continue;
+    const taken = candidates.findIndex((x) => x.id === decision.holdId);
+    const h = candidates.splice(taken, 1)[0]!.hold;
+    picked.push({
       holdId: h.holdId,
       recordId: h.recordId,
       title: h.title,
       volumeLabel: h.volumeLabel,
-      shelfMark: copy.shelfMark,
-      barcode: copy.barcode,
+      shelfMark: c.shelfMark,
+      barcode: c.barcode,
       pickupBranchId: h.pickupBranchId,
       pickupName: h.pickupName,
       placedAt: h.placedAt,
     });
   }
-  return { lines, more };
+  picked.sort((x, y) => comparePlacement({ placedAt: x.placedAt, id: x.holdId }, { placedAt: y.placedAt, id: y.holdId }));
+  return { lines: picked.slice(0, limit), more: picked.length > limit };
 }
 
 export async function pickList(db: Db, input: { branchId: number; limit?: number }): Promise<PickList> {
