@@ -2,7 +2,7 @@
 // (Mondays, holidays' shifts, 12/28–1/3, the month-end sorting day, temporary closures) excluded — and the words
 // 「あと n 開館日」 the patron reads.
 import { describe, expect, it } from "vitest";
-import { holdShelfUntil, shelfCountFrom, shelfDaysLeftText, shelfOpenDaysLeft } from "../../worker/src/domain/hold-shelf.ts";
+import { holdShelfDeadline, holdShelfUntil, shelfCountFrom, shelfDaysLeftText, shelfOpenDaysLeft } from "../../worker/src/domain/hold-shelf.ts";
 import { isOpen, type CalendarData } from "../../worker/src/domain/calendar.ts";
 
 const NONE: CalendarData = { closures: [] };
@@ -26,6 +26,13 @@ describe("R21 seven open days of the pickup library", () => {
     const until = holdShelfUntil(NONE, "chuo", "2026-12-24")!;
     expect(until > "2027-01-03").toBe(true);
     expect(shelfOpenDaysLeft(NONE, "chuo", "2026-12-25", until)).toBe(7);
+  });
+
+  it("R21: with no 7 open days in sight (a closure without an end) the deadline is 7 calendar days, never none", () => {
+    const shut: CalendarData = { closures: [{ branchCode: "chuo", kind: "closed", from: "2026-12-03", to: "2099-12-31", reason: "休館" }] };
+    expect(holdShelfUntil(shut, "chuo", "2026-12-02")).toBeNull();
+    expect(holdShelfDeadline(shut, "chuo", "2026-12-02")).toBe("2026-12-09");
+    expect(holdShelfDeadline(NONE, "chuo", "2026-12-02")).toBe(holdShelfUntil(NONE, "chuo", "2026-12-02"));
   });
 
   it("R21: a temporary closure of the pickup library moves its deadline, not another branch's", () => {

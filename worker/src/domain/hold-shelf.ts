@@ -17,6 +17,15 @@ export function holdShelfUntil(calendar: CalendarData, pickupBranchCode: string,
   return nthOpenDayAfter(calendar, pickupBranchCode, countFrom, HOLD_SHELF_OPEN_DAYS);
 }
 
+/**
+ * R21: the deadline a ready hold is written with — holdShelfUntil, or, when the pickup library has no 7 open days in
+ * sight (a closure entered without an end), 7 calendar days, so a hold never waits for ever. 「返却」/「到着」 (a hold
+ * becoming ready) and 「連絡済み」 (the count again from the call) both use it.
+ */
+export function holdShelfDeadline(calendar: CalendarData, pickupBranchCode: string, countFrom: Day): Day {
+  return holdShelfUntil(calendar, pickupBranchCode, countFrom) ?? addDays(countFrom, HOLD_SHELF_OPEN_DAYS);
+}
+
 /** Open days of the pickup library from `today` (included) through the deadline (included); 0 once it has passed. */
 export function shelfOpenDaysLeft(calendar: CalendarData, pickupBranchCode: string, today: Day, until: Day): number {
   return openDaysBetween(calendar, pickupBranchCode, addDays(today, -1), until);

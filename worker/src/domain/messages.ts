@@ -126,7 +126,6 @@ export const MESSAGES = {
   contact_hold_not_found: "その予約は、この館の「取置棚」の電話連絡の一覧にありません。",
   contact_other_branch: "この予約の受取館は所属館ではないため、連絡を記録できません。受取館の窓口で記録してください。",
   contact_already_recorded: "この予約の電話連絡は、すでに記録されています。",
-  shelf_deadline_unavailable: "受取館の開館日が先まで決まっていないため、お取り置き期限を計算できません。休館日の設定を確認してください。",
   ill_record_held_in_city: "この書誌は市内の図書館に所蔵があります。「市外から取り寄せ」を外して、通常の予約として入力してください。",
   ill_hold_not_found: "その相互貸借の予約は、この館で受入を待っていません。「相互貸借資料の受入」の一覧から選んでください。",
   ill_barcode_invalid: "資料番号は、半角の英数字とハイフンで32文字以内で入力してください（例: ILL-0001）。",

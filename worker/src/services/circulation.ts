@@ -45,8 +45,8 @@ import {
 import { loadCalendar } from "../data/calendar.ts";
 import { addDays, tokyoDay, type CalendarData, type Day } from "../domain/calendar.ts";
 import { checkoutHold, checkoutRefusals, dueDateOf, placeCopy, type CheckoutReason, type Placement } from "../domain/circulation.ts";
-import { holdShelfUntil, shelfCountFrom } from "../domain/hold-shelf.ts";
-import { HOLD_SHELF_OPEN_DAYS, LOAN_LIMIT } from "../domain/policy.ts";
+import { holdShelfDeadline, shelfCountFrom } from "../domain/hold-shelf.ts";
+import { LOAN_LIMIT } from "../domain/policy.ts";
 import { chooseHoldForCopy } from "../domain/trap.ts";
 import type { ContactMethod, StaffRole } from "../domain/vocabulary.ts";
 import { refusal, reason, type ErrorCode } from "../errors.ts";
@@ -141,8 +141,7 @@ function branchOf(branches: Map<number, BranchInfo>, id: number): BranchInfo {
 function readyFacts(calendar: CalendarData, pickupCode: string, contact: ContactMethod, today: Day): ReadyFacts {
   const contactDate = contact === "none" ? today : null;
   const from = shelfCountFrom({ contact, readyDay: today, contactDay: contactDate });
-  // No 7 open days in sight (a closure entered without an end): keep 7 calendar days rather than for ever.
-  const shelfUntil = holdShelfUntil(calendar, pickupCode, from) ?? addDays(from, HOLD_SHELF_OPEN_DAYS);
+  const shelfUntil = holdShelfDeadline(calendar, pickupCode, from);
   return { shelfUntil, contactDate };
 }
 

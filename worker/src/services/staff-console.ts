@@ -37,7 +37,7 @@ import {
 } from "../data/staff-console.ts";
 import { d1Client } from "../data/db.ts";
 import { addDays, tokyoDay, type Day } from "../domain/calendar.ts";
-import { holdShelfUntil, shelfCountFrom, shelfDaysLeftText, shelfOpenDaysLeft } from "../domain/hold-shelf.ts";
+import { holdShelfDeadline, shelfCountFrom, shelfDaysLeftText, shelfOpenDaysLeft } from "../domain/hold-shelf.ts";
 import { isCardNumber, normalizeCardNumber } from "../domain/identity.ts";
 import type { GroupMember } from "../domain/ordered-holds.ts";
 import { comparePlacement } from "../domain/hold-queue.ts";
@@ -222,8 +222,7 @@ export async function recordPhoneContact(db: Db, actor: ConsoleActor, input: { h
   const readyDay = tokyoDay(facts.readyAt);
   const countFrom = shelfCountFrom({ contact: "phone", readyDay, contactDay: today < readyDay ? readyDay : today });
   const calendar = await loadCalendar(db, { from: countFrom });
-  const shelfUntil = holdShelfUntil(calendar, facts.pickupCode, countFrom);
-  if (!shelfUntil) throw refusal("conflict", [reason("shelf_deadline_unavailable")]);
+  const shelfUntil = holdShelfDeadline(calendar, facts.pickupCode, countFrom);
   const [update] = await d1Client(db).batch(
     recordContactStatements(db, {
       holdId: facts.holdId,
