@@ -15,6 +15,13 @@ export interface Env {
   PASSWORD_PEPPER: string;
   /** Issue 8 item 6: "on" only in .dev.vars (local development): allows the local clock (domain/local-clock.ts). */
   LOCAL_CLOCK?: string;
+  /**
+   * Issue 9 item 7: Cloudflare Email Service's `send_email` binding (wrangler.toml [[send_email]]), the production
+   * transport (worker/src/mail/cloudflare-transport.ts). Absent locally.
+   */
+  EMAIL?: SendEmail;
+  /** Issue 9 item 7: "on" only in .dev.vars: mail goes to the dev mailbox (/dev/mail) instead (worker/src/mail/dev-mailbox.ts). */
+  DEV_MAILBOX?: string;
 }
 
 export type { PatronSession, Session, StaffSession } from "./domain/session.ts";

@@ -149,6 +149,18 @@ export const MESSAGES = {
   transit_not_found: "その搬送票は見つかりませんでした。",
   circulation_busy: "ほかの窓口の処理と重なったため、処理できませんでした。もう一度読み取ってください。",
   // end issue 8: circulation counter
+  // issue 9: mail address validation (R42; domain/mail-address.ts)
+  mail_address_required: "メールアドレスを入力してください。",
+  mail_address_double_dot: "「.」（ドット）が2つ続くメールアドレスには、図書館からメールを送信できません。携帯電話会社などで新しいアドレスを取得できます。",
+  mail_address_dot_before_at: "「@」の直前が「.」（ドット）のメールアドレスには、図書館からメールを送信できません。携帯電話会社などで新しいアドレスを取得できます。",
+  mail_address_typo_suspected: "入力されたメールアドレスに誤りがないか確認してください。",
+  // end issue 9: mail address validation
+  // issue 9: mail settings (R40, R41, R44; services/mail-settings.ts)
+  // end issue 9: mail settings
+  // issue 9: outbox and dev mailbox (services/mail-outbox.ts)
+  // end issue 9: outbox and dev mailbox
+  // issue 9: notices (R20, reminders; services/mail-notices.ts)
+  // end issue 9: notices
   // Generic
   not_found: "お探しのページは見つかりませんでした。",
   record_not_found: "この書誌は見つかりませんでした。",

@@ -40,6 +40,25 @@ export const CANCELLED_VISIBLE_DAYS = 14;
 /** R40: up to 3 mail addresses per patron (PC and phone together). */
 export const MAIL_ADDRESS_LIMIT = 3;
 
+// Mail (issue 9). R41: the confirmation link works once, for a limited time.
+/** R41: a confirmation link works for 24 hours after it was sent (then 「確認メールを再送」 issues a new one). */
+export const MAIL_CONFIRM_TTL_MS = 24 * 60 * 60_000;
+/** R20: the ready notice goes on the day after the hold became ready (用意できた日の翌日), from this Tokyo hour on. */
+export const READY_NOTICE_HOUR = 8;
+/** Issue 9 item 6: 「返却期限のお知らせ」 goes this many days before the due date (opt-in). */
+export const DUE_REMINDER_DAYS_BEFORE = 2;
+/** Issue 9 item 8: 「テストメールを送信」 at most once per address in this many ms. */
+export const TEST_MAIL_INTERVAL_MS = 10 * 60_000;
+/** Issue 9 item 4: a row is tried at most this many times, then it is dead. */
+export const MAIL_MAX_ATTEMPTS = 8;
+/** Issue 9 item 4: a sending row is leased to one job run for this long; a run that dies leaves it to the next. */
+export const MAIL_LEASE_MS = 2 * 60_000;
+/** Issue 9 item 4: back-off after the n-th temporary failure: 1, 2, 4 … minutes, at most 6 hours. */
+export const MAIL_BACKOFF_BASE_MS = 60_000;
+export const MAIL_BACKOFF_MAX_MS = 6 * 60 * 60_000;
+/** Issue 9 item 4: one job run hands at most this many rows to the provider (a Worker's subrequest budget). */
+export const MAIL_BATCH_SIZE = 50;
+
 // Sessions (issue 3 item 2). R03: one password opens both the web site and the in-library OPAC terminals; a
 // terminal is a shared machine in a public room, so its sessions end much sooner (the next patron sits down).
 /** A web session ends after 30 minutes without a request. */

@@ -63,13 +63,25 @@ export const AVAILABLE_ITEM_STATUS = "on_shelf" satisfies ItemStatus;
 export const LOAN_STATUSES = ["open", "returned"] as const;
 export type LoanStatus = (typeof LOAN_STATUSES)[number];
 
-/** R20, R41: the mails the library sends — the address confirmation and the hold-ready notice. */
-export const OUTBOX_KINDS = ["address_confirmation", "hold_ready"] as const;
+/**
+ * The mails the library sends (issue 9): R41 the address confirmation; R40 the notice to the other confirmed
+ * addresses that one was added or removed; R20 the hold-ready notice; the opt-in reminders before a loan's due date
+ * and before a ready hold's last day; and the patron's own 「テストメールを送信」.
+ */
+export const OUTBOX_KINDS = ["address_confirmation", "address_notice", "hold_ready", "due_reminder", "shelf_reminder", "test_mail"] as const;
 export type OutboxKind = (typeof OUTBOX_KINDS)[number];
 
-/** The outbox's life: pending → sending (leased by one job run) → sent, or failed after the last attempt. */
-export const OUTBOX_STATUSES = ["pending", "sending", "sent", "failed"] as const;
+/**
+ * The outbox's life (issue 9 item 4): pending → sending (leased by one job run) → sent; back to pending after a
+ * temporary failure (with back-off); dead after a permanent refusal or the last attempt; cancelled when what it
+ * announced no longer holds when its turn comes (the hold was picked up or cancelled, the address removed).
+ */
+export const OUTBOX_STATUSES = ["pending", "sending", "sent", "dead", "cancelled"] as const;
 export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];
+
+/** Issue 9 item 4: what one attempt to hand a row to the provider came to (mail_attempts.outcome). */
+export const MAIL_ATTEMPT_OUTCOMES = ["accepted", "temporary", "permanent"] as const;
+export type MailAttemptOutcome = (typeof MAIL_ATTEMPT_OUTCOMES)[number];
 
 /** R01: a card may be suspended at the counter. */
 export const PATRON_STATUSES = ["active", "suspended"] as const;
