@@ -149,11 +149,40 @@ export const MESSAGES = {
   transit_not_found: "その搬送票は見つかりませんでした。",
   circulation_busy: "ほかの窓口の処理と重なったため、処理できませんでした。もう一度読み取ってください。",
   // end issue 8: circulation counter
-  // issue 9: mail address validation (R42; domain/mail-address.ts)
+  // issue 9: mail address validation (R42; domain/mail-address.ts). Refusals say which rule and why; warnings
+  // (accepted, but look again) end with a question. The suggested address, when there is one, is shown beside them.
   mail_address_required: "メールアドレスを入力してください。",
   mail_address_double_dot: "「.」（ドット）が2つ続くメールアドレスには、図書館からメールを送信できません。携帯電話会社などで新しいアドレスを取得できます。",
   mail_address_dot_before_at: "「@」の直前が「.」（ドット）のメールアドレスには、図書館からメールを送信できません。携帯電話会社などで新しいアドレスを取得できます。",
-  mail_address_typo_suspected: "入力されたメールアドレスに誤りがないか確認してください。",
+  mail_address_local_dot_start: "「.」（ドット）で始まるメールアドレスには、図書館からメールを送信できません。携帯電話会社などで新しいアドレスを取得できます。",
+  mail_address_no_at: "「@」（アットマーク）がありません。「名前@ドメイン」の形で入力してください。",
+  mail_address_many_at: "「@」（アットマーク）が2つ以上あります。「@」は1つだけにしてください。",
+  mail_address_local_missing: "「@」の前（名前の部分）がありません。",
+  mail_address_domain_missing: "「@」の後ろ（ドメインの部分、例：docomo.ne.jp）がありません。",
+  mail_address_space: "メールアドレスの途中に空白があります。空白を取り除いてください。",
+  mail_address_control: "改行やタブなど、目に見えない文字が含まれています。メールアドレスを入力し直してください。",
+  mail_address_comma: "「,」（カンマ）や「。」「、」はメールアドレスに使えません。「.」（ドット）の間違いではありませんか。",
+  mail_address_display_name: "「<」「>」や名前は入れずに、メールアドレスだけを入力してください。",
+  mail_address_quoted: "「\"」（引用符）を使ったメールアドレスには、図書館からメールを送信できません。",
+  mail_address_comment: "「(」「)」（かっこ）を使ったメールアドレスには、図書館からメールを送信できません。",
+  mail_address_local_char: "「@」の前に使えない記号があります。使えるのは英数字と「. ! # $ % & ' * + - / = ? ^ _ ` { | } ~」です。",
+  mail_address_local_non_ascii: "「@」の前に日本語などの全角文字や、半角英数字・記号以外の文字があります。携帯電話会社などのアドレスは半角英数字です。",
+  mail_address_local_too_long: "「@」の前が長すぎます（64文字まで）。",
+  mail_address_domain_underscore: "「@」の後ろ（ドメイン）に「_」（アンダーバー）は使えません。「-」（ハイフン）の間違いではありませんか。",
+  mail_address_domain_non_ascii: "日本語などを含むドメインのアドレスには送信できません。「xn--」で始まる英数字の形があれば、そちらを入力してください。",
+  mail_address_domain_char: "「@」の後ろ（ドメイン）に使えない文字があります。使えるのは英数字と「-」「.」です。",
+  mail_address_ip_literal: "「[」「]」で囲んだIPアドレスのメールアドレスには、図書館からメールを送信できません。",
+  mail_address_domain_dot: "「@」の後ろ（ドメイン）で、「.」（ドット）が先頭・末尾にあるか、2つ続いています。",
+  mail_address_domain_no_dot: "「@」の後ろ（ドメイン）に「.」（ドット）がありません（例：docomo.ne.jp）。",
+  mail_address_domain_label_too_long: "「@」の後ろ（ドメイン）の「.」で区切られた部分が長すぎます（63文字まで）。",
+  mail_address_domain_hyphen: "「@」の後ろ（ドメイン）で、「.」で区切られた部分の先頭か末尾が「-」（ハイフン）になっています。",
+  mail_address_domain_tld: "「@」の後ろ（ドメイン）の最後の部分（jp、com など）が正しくありません。",
+  mail_address_domain_too_long: "「@」の後ろ（ドメイン）が長すぎます（253文字まで）。",
+  mail_address_too_long: "メールアドレスが長すぎます（254文字まで）。",
+  mail_address_normalized: "全角の文字を半角に直しました。登録するアドレスを確認してください。",
+  mail_address_local_uppercase: "「@」の前に英大文字があります。大文字・小文字が登録したいアドレスのとおりか確認してください。",
+  mail_address_vodafone_domain: "「vodafone.ne.jp」は以前のボーダフォンのドメインです。いまのソフトバンクのアドレス（softbank.ne.jp など）ではありませんか。",
+  mail_address_typo_suspected: "「@」の後ろ（ドメイン）が、よく使われるドメインと少し違います。入力に誤りがないか確認してください。",
   // end issue 9: mail address validation
   // issue 9: mail settings (R40, R41, R44; services/mail-settings.ts)
   // end issue 9: mail settings
