@@ -141,7 +141,7 @@ describe("R42: normalisation — full-width characters, spaces at the ends, the 
   it("spaces (and the full-width space) at either end are dropped without a warning; inside they are refused", () => {
     expect(accepted("  taro@docomo.ne.jp ").address).toBe("taro@docomo.ne.jp");
     expect(accepted("  taro@docomo.ne.jp ").warnings).toEqual([]);
-    expect(accepted("\u3000taro@docomo.ne.jp\u3000").address).toBe("taro@docomo.ne.jp");
+    expect(accepted("\u3000taro@docomo.ne.jp\u3000")).toEqual({ ok: true, address: "taro@docomo.ne.jp", warnings: [] });
     expect(refused("taro\u3000@docomo.ne.jp")).toEqual(["mail_address_space"]);
   });
 

@@ -115,9 +115,9 @@ function suspectedDomain(domain: string): string | null {
 
 /** Every reason an address is refused, or the address as it will be stored (normalised) and its warnings. */
 export function checkMailAddress(input: string): MailAddressCheck {
-  const folded = foldFullWidth(input);
-  const normalized = folded !== input;
-  const address = folded.replace(/^ +| +$/g, "");
+  const address = foldFullWidth(input).replace(/^ +| +$/g, "");
+  // Told only when a character the patron will see changed (not for spaces dropped at the ends).
+  const normalized = address !== input.replace(/^[ \u3000]+|[ \u3000]+$/g, "");
   if (address === "") return { ok: false, reasons: ["mail_address_required"] };
 
   // 「山田 太郎 <taro@example.jp>」 pasted from a mail program: one reason, and the address inside as the suggestion.

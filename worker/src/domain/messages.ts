@@ -150,7 +150,7 @@ export const MESSAGES = {
   circulation_busy: "ほかの窓口の処理と重なったため、処理できませんでした。もう一度読み取ってください。",
   // end issue 8: circulation counter
   // issue 9: mail address validation (R42; domain/mail-address.ts). Refusals say which rule and why; warnings
-  // (accepted, but look again) end with a question. The suggested address, when there is one, is shown beside them.
+  // (accepted, but look again) ask the patron to check, and the UI adds the suggested address after them.
   mail_address_required: "メールアドレスを入力してください。",
   mail_address_double_dot: "「.」（ドット）が2つ続くメールアドレスには、図書館からメールを送信できません。携帯電話会社などで新しいアドレスを取得できます。",
   mail_address_dot_before_at: "「@」の直前が「.」（ドット）のメールアドレスには、図書館からメールを送信できません。携帯電話会社などで新しいアドレスを取得できます。",
@@ -181,7 +181,7 @@ export const MESSAGES = {
   mail_address_too_long: "メールアドレスが長すぎます（254文字まで）。",
   mail_address_normalized: "全角の文字を半角に直しました。登録するアドレスを確認してください。",
   mail_address_local_uppercase: "「@」の前に英大文字があります。大文字・小文字が登録したいアドレスのとおりか確認してください。",
-  mail_address_vodafone_domain: "「vodafone.ne.jp」は以前のボーダフォンのドメインです。いまのソフトバンクのアドレス（softbank.ne.jp など）ではありませんか。",
+  mail_address_vodafone_domain: "「vodafone.ne.jp」は以前のボーダフォンのドメインです。いまのソフトバンクのアドレス（softbank.ne.jp など）を確認してください。",
   mail_address_typo_suspected: "「@」の後ろ（ドメイン）が、よく使われるドメインと少し違います。入力に誤りがないか確認してください。",
   // end issue 9: mail address validation
   // issue 9: mail settings (R40, R41, R44; services/mail-settings.ts)
