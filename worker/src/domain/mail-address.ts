@@ -69,8 +69,10 @@ const ATEXT = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]$/;
 const CONTROL = /[\p{Cc}\p{Cf}\u2028\u2029]/u;
 const SPACE = /\p{Zs}/u;
 const NON_ASCII = /[^\x00-\x7f]/;
-// Characters with their own reasons (comma-likes, spaces, controls), left out of the non-ASCII test.
-const NOT_JUDGED_HERE = /[、。｡､\p{Zs}\p{Cc}\p{Cf}\u2028\u2029]/gu;
+// What a Japanese IME gives for 「-」 when it is not the half-width hyphen: 「ー」 (long vowel), 「−」 (minus), dashes.
+const HYPHEN_LOOKALIKE = /[\u30fc\uff70\u2212\u2010-\u2015]/;
+// Characters with their own reasons (comma-likes, hyphen look-alikes, spaces, controls), left out of the non-ASCII test.
+const NOT_JUDGED_HERE = /[、。｡､\u30fc\uff70\u2212\u2010-\u2015\p{Zs}\p{Cc}\p{Cf}\u2028\u2029]/gu;
 const TLD = /^(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$/;
 
 /** Full-width ASCII and U+3000 → ASCII (what NFKC does to them, and nothing else). */
@@ -135,9 +137,10 @@ export function checkMailAddress(input: string): MailAddressCheck {
   // The guide: 「.」ドットが「,」カンマになっている — and the Japanese 「。」「、」 typed for it.
   const hasComma = /[,、。｡､]/.test(address);
   if (hasComma) reasons.add("mail_address_comma");
+  if (HYPHEN_LOOKALIKE.test(address)) reasons.add("mail_address_hyphen_lookalike");
 
   const at = address.lastIndexOf("@");
-  if (at < 0) return { ok: false, reasons: [...reasons, "mail_address_no_at"], ...commaSuggestion(address, hasComma) };
+  if (at < 0) return { ok: false, reasons: [...reasons, "mail_address_no_at"] };
   const local = address.slice(0, at);
   const rawDomain = address.slice(at + 1);
   const manyAt = local.includes("@");
@@ -166,7 +169,7 @@ export function checkMailAddress(input: string): MailAddressCheck {
   else if (/[[\]]/.test(domain)) reasons.add("mail_address_ip_literal");
   else if (/[()]/.test(domain)) reasons.add("mail_address_comment");
   else {
-    let badCharacter = hasComma && /[,、。｡､]/.test(domain);
+    let badCharacter = /[,、。｡､\u30fc\uff70\u2212\u2010-\u2015]/.test(domain);
     if (domain.includes("_")) {
       reasons.add("mail_address_domain_underscore");
       badCharacter = true;
@@ -213,16 +216,12 @@ export function checkMailAddress(input: string): MailAddressCheck {
   return { ok: true, address: stored, warnings };
 }
 
-function commaSuggestion(address: string, hasComma: boolean): { suggestion?: string } {
-  return hasComma ? fixSuggestion(address, new Set<ReasonCode>(["mail_address_comma"])) : {};
-}
-
-/** For a refusal with one obvious fix (「,」→「.」, 「_」→「-」 in the domain), the fixed address, if it then passes. */
+/** For a refusal with one obvious fix (「,」→「.」, 「ー」→「-」, 「_」→「-」 in the domain), the fixed address, if it passes. */
 function fixSuggestion(address: string, reasons: Set<ReasonCode>): { suggestion?: string } {
-  const fixable: ReasonCode[] = ["mail_address_comma", "mail_address_domain_underscore"];
+  const fixable: ReasonCode[] = ["mail_address_comma", "mail_address_hyphen_lookalike", "mail_address_domain_underscore"];
   if (![...reasons].every((r) => fixable.includes(r))) return {};
   const at = address.lastIndexOf("@");
-  let fixed = address.replace(/[,、。｡､]/g, ".");
+  let fixed = address.replace(/[,、。｡､]/g, ".").replace(new RegExp(HYPHEN_LOOKALIKE.source, "g"), "-");
   if (at >= 0) fixed = fixed.slice(0, at + 1) + fixed.slice(at + 1).replace(/_/g, "-");
   const checked = checkMailAddress(fixed);
   return checked.ok ? { suggestion: checked.address } : {};
