@@ -102,12 +102,13 @@ function suspectedDomain(domain: string): string | null {
   if (named) return named;
   // The guide: 「docomo」が「dokomo」になっている — whatever follows it.
   if (domain.split(".").includes("dokomo")) return "docomo.ne.jp";
-  // Short domains (au.com, me.com, msn.com) are left out: one edit from them is mostly another real domain.
   let best: string | null = null;
   let bestDistance = Infinity;
   for (const known of KNOWN_MAIL_DOMAINS) {
-    // One a suffix of the other (mail.com / gmail.com, mail.ne.jp / ymail.ne.jp) is another real domain, not a typo.
-    if (known.length < 8 || known.endsWith(domain) || domain.endsWith(known)) continue;
+    // Left out, because one edit from them is mostly another real domain: a known domain whose first label is short
+    // (au.com, me.com, ocn.ne.jp — kcn.ne.jp is a real ISP), and pairs where one is a suffix of the other
+    // (mail.com / gmail.com, mail.ne.jp / ymail.ne.jp).
+    if (known.split(".")[0]!.length < 5 || known.endsWith(domain) || domain.endsWith(known)) continue;
     const limit = known.length >= 12 ? 2 : 1;
     const distance = editDistance(domain, known);
     if (distance <= limit && distance < bestDistance) [best, bestDistance] = [known, distance];
