@@ -12,8 +12,9 @@ import { clearLocalClock, setLocalClock } from "../../worker/src/data/local-cloc
 import { addDays, tokyoDay, tokyoDayStartMs } from "../../worker/src/domain/calendar.ts";
 import { READY_NOTICE_HOUR } from "../../worker/src/domain/policy.ts";
 import type { Env } from "../../worker/src/env.ts";
-import { CRON_MAIL, SCHEDULE } from "../../worker/src/jobs/schedule.ts";
+import { CRON_MAIL, CRON_NIGHTLY, SCHEDULE } from "../../worker/src/jobs/schedule.ts";
 import { sendMailJob } from "../../worker/src/jobs/send-mail.ts";
+import { cronsFor } from "../../db/cli/jobs.ts";
 import { insertMailAddress, insertOutboxMail } from "../support/factories.ts";
 import { attemptsOf, clearMail, devMailEnv, devMailRows, mailEnv, outboxRow } from "../support/mail.ts";
 
@@ -45,6 +46,15 @@ describe(`issue 9 item 4: the send-mail job (cron "${CRON_MAIL}")`, () => {
     expect(SCHEDULE[CRON_MAIL]).toEqual([sendMailJob]);
     expect(CRON_MAIL).toBe("*/5 * * * *");
     expect(sendMailJob.realTime).toBeFalsy();
+  });
+
+  it("`npm run jobs` (db/cli/jobs.ts) fires every cron, nightly first; `-- mail` the mail cron only; an unknown name is refused", () => {
+    expect(cronsFor([])).toEqual([CRON_NIGHTLY, CRON_MAIL]);
+    expect(new Set(cronsFor([]))).toEqual(new Set(Object.keys(SCHEDULE)));
+    expect(cronsFor(["mail"])).toEqual([CRON_MAIL]);
+    expect(cronsFor(["nightly"])).toEqual([CRON_NIGHTLY]);
+    expect(cronsFor([CRON_MAIL])).toEqual([CRON_MAIL]);
+    expect(cronsFor(["hourly"])).toBeNull();
   });
 
   it("sends the due rows into the dev mailbox", async () => {
