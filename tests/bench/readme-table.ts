@@ -57,6 +57,16 @@ const lines = [
         ]),
       ]
     : []),
+  ...(r.mail
+    ? [
+        row([
+          `outbox sender: ${r.mail.mails} pending mails, two send-mail runs at a time`,
+          `${r.mail.seconds} s (${r.mail.mails_per_second} mails/s, ${r.mail.runs} runs); ${r.mail.sent} sent, ${r.mail.duplicates} sent twice, ${r.mail.left} left, ${r.mail.attempts_recorded} attempts recorded`,
+          "`/__scheduled` against `wrangler dev`, the dev mailbox as the provider",
+          "each once, none left",
+        ]),
+      ]
+    : []),
   row(["record page HTML (brotli)", kb(r.bytes?.record_html), "", "≤ 12 KB"]),
   row(["record page, whole first visit (brotli)", kb(r.bytes?.record_first_visit_total), `${r.bytes?.record_first_visit?.requests} requests: HTML ${kb(r.bytes?.record_first_visit?.html)}, CSS ${kb(r.bytes?.record_first_visit?.css)}, JS ${kb(r.bytes?.record_first_visit?.js)}`, "≤ 30 KB"]),
   row(["search page HTML (brotli)", kb(r.bytes?.search_html), `first visit ${kb(r.bytes?.search_first_visit?.total)}`, "≤ 12 KB"]),

@@ -8,6 +8,8 @@
 //  5. Issue 8: a day at the counter (tests/bench/counter.ts): 2,000 check-ins and checkouts across 16 branches with
 //     staff sessions, p95 per action as a ratio to /health, 0 errors; and the expiry job over 10,000 ready holds via
 //     /__scheduled (wrangler dev --test-scheduled). BENCH_ONLY=counter runs this one alone (port BENCH_COUNTER_PORT).
+//  6. Issue 9: the outbox sender (tests/bench/mail.ts): 2,000 pending mails sent by two overlapping send-mail runs at a
+//     time through /__scheduled, the dev mailbox as the provider: seconds, mails/s, duplicates (0). BENCH_ONLY=mail.
 // Options (env): BENCH_RECORDS (default 100000), BENCH_SECONDS per load phase (default 15), BENCH_SKIP_LARGE=1.
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -24,6 +26,7 @@ import { startDevServer } from "../support/server.ts";
 import { synthesiseLibrary } from "./synthesise.ts";
 import { holdsBench } from "./holds.ts";
 import { counterBench, expiryBench } from "./counter.ts";
+import { mailBench } from "./mail.ts";
 
 const RESULTS = path.join(ROOT, "tests/bench/results.json");
 const LARGE_STATE = path.join(ROOT, ".wrangler/bench-large");
@@ -146,6 +149,26 @@ if (process.env.BENCH_ONLY === "counter") {
   process.exit(0);
 }
 
+async function mailLoad() {
+  const port = Number(process.env.BENCH_MAIL_PORT ?? 8814);
+  const server = await startDevServer(port);
+  try {
+    const mail = await mailBench(server.url);
+    log(`mail: ${mail.sent} of ${mail.mails} sent in ${mail.seconds} s (${mail.mails_per_second}/s) by ${mail.runs} runs, two at a time; ${mail.duplicates} duplicates, ${mail.left} left`);
+    return { measured_at: new Date().toISOString(), ...mail };
+  } finally {
+    await server.stop();
+  }
+}
+
+if (process.env.BENCH_ONLY === "mail") {
+  const kept = existsSync(RESULTS) ? JSON.parse(readFileSync(RESULTS, "utf8")) : {};
+  kept.mail = await mailLoad();
+  writeFileSync(RESULTS, JSON.stringify(kept, null, 2) + "\n");
+  log(`bench: wrote the mail row of ${path.relative(ROOT, RESULTS)}`);
+  process.exit(0);
+}
+
 if (process.env.BENCH_ONLY === "holds") {
   const kept = existsSync(RESULTS) ? JSON.parse(readFileSync(RESULTS, "utf8")) : {};
   kept.holds = { measured_at: new Date().toISOString(), ...(await holdsLoad()) };
@@ -172,6 +195,7 @@ results.demo = { records: demoRecords, latency: await latency(`demo (${demoRecor
 results.bytes = await bytes(someRecord?.id ?? 1);
 results.holds = { measured_at: new Date().toISOString(), ...(await holdsLoad()) };
 results.counter = await counterLoad();
+results.mail = await mailLoad();
 
 if (process.env.BENCH_SKIP_LARGE !== "1") {
   log(`bench: synthesising a ${TARGET_RECORDS}-record library in ${LARGE_STATE}`);

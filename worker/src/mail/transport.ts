@@ -8,13 +8,15 @@ export interface OutgoingMail {
   to: string;
   subject: string;
   text: string;
-  /** Extra headers (e.g. Auto-Submitted, the row's Message-ID); values are single lines. */
+  /** Extra headers (e.g. Auto-Submitted, X-Shiori-Idempotency-Key); values are single lines. Never Message-ID: the
+   *  provider sets it (Cloudflare refuses it as E_HEADER_NOT_ALLOWED; docs/mail.md). */
   headers: Record<string, string>;
   /** The outbox row's event key (mail_outbox.dedupe_key), e.g. 'hold-ready:12:3'. */
   eventKey: string;
   /**
    * The same for every attempt of one outbox row, so a provider that honours it keeps one message when a run
-   * crashed after the provider accepted and the next run tries again (issue 9 item 4).
+   * crashed after the provider accepted and the next run tries again (issue 9 item 4). The dev mailbox honours it;
+   * Cloudflare Email Service has no such key (it travels as a header there: docs/mail.md, "at least once").
    */
   idempotencyKey: string;
 }
