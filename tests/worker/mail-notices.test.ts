@@ -9,7 +9,7 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
-import { branchClosures, holds, mailOutbox, mailPreferences } from "../../db/schema/index.ts";
+import { branchClosures, holds, loans, mailOutbox, mailPreferences } from "../../db/schema/index.ts";
 import { createDb, d1Client, type Db } from "../../worker/src/data/db.ts";
 import { loadCalendar } from "../../worker/src/data/calendar.ts";
 import { checkInStatements } from "../../worker/src/data/circulation.ts";
