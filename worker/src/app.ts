@@ -23,6 +23,7 @@ import { holdsRoutes } from "./routes/holds.ts";
 import { loansRoutes } from "./routes/loans.ts"; // issue 8: patron loans (R30–R32)
 // issue 8: counter lists and ILL
 import { staffConsoleRoutes } from "./routes/staff-console.ts";
+import { devMailRoutes } from "./routes/dev-mail.ts"; // issue 9 H-out
 import { dbContext, sessionMiddleware } from "./middleware/session.ts";
 import { clockContext } from "./middleware/clock.ts";
 
@@ -106,6 +107,7 @@ export function buildApp() {
   app.route("/", loansRoutes); // issue 8: patron loans (R30–R32)
   // issue 8: counter lists and ILL
   app.route("/", staffConsoleRoutes);
+  app.route("/", devMailRoutes); // issue 9 H-out
 
   app.notFound(async (c) => {
     if (wantsHtml(c.req.path, c.req.header("accept"))) {
