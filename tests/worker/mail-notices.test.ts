@@ -21,6 +21,8 @@ import { DUE_REMINDER_DAYS_BEFORE, READY_NOTICE_HOUR } from "../../worker/src/do
 import { oneLine } from "../../worker/src/mail/text.ts";
 import { checkIn, checkOut, expireHolds, receiveTransit, type CounterActor } from "../../worker/src/services/circulation.ts";
 import { renewLoan } from "../../worker/src/services/loans.ts";
+import { sendDueMail } from "../../worker/src/services/mail-outbox.ts";
+import { devMailTransport } from "../../worker/src/mail/dev-mailbox.ts";
 import { enqueueReminders, prepareOutboxMail, type ClaimedMail, type ComposeContext, type PreparedMail } from "../../worker/src/services/mail-notices.ts";
 import { insertBranch, insertHold, insertItem, insertLoan, insertMailAddress, insertPatron, insertRecord, insertStaff, type Branch, type OutboxMail } from "../support/factories.ts";
 
@@ -298,6 +300,38 @@ describe("R21, R44 the ready notice is composed when it is sent: its send day is
     await db.update(holds).set({ status: "cancelled", cancelReason: "staff", cancelledAt: morningOf(READY_DAY) + HOUR }).where(eq(holds.id, c.hold.id));
     const [row] = await outboxOfHold(c.hold.id);
     expect(await prepared(row!, noticeHour(addDays(READY_DAY, 1)))).toEqual({ kind: "cancel", reason: "hold_not_ready" });
+  });
+});
+
+describe("R20, R21 through the outbox sender (services/mail-outbox.ts sendDueMail, the dev mailbox)", () => {
+  it("R20: not before READY_NOTICE_HOUR on the day after; then one mail per confirmed address, the hold's contact day stamped in the batch that marks it sent; a second run sends nothing more", async () => {
+    const r = await readyByCheckIn();
+    const ids = (await outboxOfHold(r.hold.id)).map((x) => x.id);
+    const sendDay = addDays(READY_DAY, 1);
+    const send = (now: number) => sendDueMail(db, devMailTransport(db, { messageDomain: "toshokan.example.jp", now: () => now }), { now, compose: ctxAt(now), ids });
+    expect(await send(noticeHour(sendDay) - 60_000)).toEqual({ sent: 0, retried: 0, dead: 0, cancelled: 0 });
+    expect((await holdOf(r.hold.id)).contactDate).toBeNull();
+    expect(await send(noticeHour(sendDay) + 5 * 60_000)).toEqual({ sent: 2, retried: 0, dead: 0, cancelled: 0 });
+    expect(await send(noticeHour(sendDay) + 10 * 60_000)).toEqual({ sent: 0, retried: 0, dead: 0, cancelled: 0 });
+    const expected = holdShelfDeadline(await loadCalendar(db, { from: READY_DAY }), a.code, sendDay);
+    expect(await holdOf(r.hold.id)).toMatchObject({ contactDate: sendDay, shelfUntil: expected });
+    const mails = await d1Client(db).prepare(`SELECT to_address, subject, text FROM dev_mail WHERE event_key LIKE ? ORDER BY to_address`).bind(`hold-ready:${r.hold.id}:%`).all<{ to_address: string; subject: string; text: string }>();
+    expect(mails.results.map((m) => m.to_address)).toEqual(r.confirmed.map((m) => m.address).sort());
+    for (const m of mails.results) expect(m.text).toContain(`お取り置き期限: ${dayInJapanese(expected)}`);
+    const rows = await outboxOfHold(r.hold.id);
+    expect(rows.every((x) => x.status === "sent" && x.subject !== null && x.body === mails.results[0]!.text)).toBe(true);
+  });
+
+  it("R20: picked up before the morning → the sender cancels every row, with the reason", async () => {
+    const r = await readyByCheckIn();
+    await checkOut(db, atA, { cardNumber: r.patron.cardNumber, barcode: r.copy.barcode, now: morningOf(READY_DAY) + HOUR });
+    const ids = (await outboxOfHold(r.hold.id)).map((x) => x.id);
+    const now = noticeHour(addDays(READY_DAY, 1));
+    expect(await sendDueMail(db, devMailTransport(db, { messageDomain: "toshokan.example.jp" }), { now, compose: ctxAt(now), ids })).toEqual({ sent: 0, retried: 0, dead: 0, cancelled: 2 });
+    expect((await outboxOfHold(r.hold.id)).map((x) => [x.status, x.lastError])).toEqual([
+      ["cancelled", "hold_not_ready"],
+      ["cancelled", "hold_not_ready"],
+    ]);
   });
 });
 
