@@ -40,6 +40,8 @@ const lines = [
   ...fixture.opacTerminals.slice(0, 1).map((t) => `Demo OPAC terminal ${t.code}: \`npm run staff -- enrol-terminal ${t.code}\`, then type the code at ${origin}/opac/enrol`),
   // Issue 8 item 6: the local clock (db/cli/clock.ts).
   `Test day (テスト用の日付): \`npm run clock -- YYYY-MM-DD\` moves the service's today; \`npm run clock -- off\` returns to real time`,
+  // Issue 9 item 7 (H-out): the dev mailbox (worker/src/mail/dev-mailbox.ts) and the crons (db/cli/jobs.ts).
+  `Dev mailbox (開発用メールボックス): ${origin}/dev/mail — the mail the library sent; \`npm run jobs\` runs the cron jobs (mail, nightly) now`,
   "",
 ];
 process.stdout.write(lines.join("\n") + "\n");

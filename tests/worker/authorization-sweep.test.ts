@@ -412,6 +412,11 @@ const ROUTES: readonly RouteRow[] = [
   { method: "GET", path: "/staff/ill", access: "staff" },
   { method: "POST", path: "/staff/ill", access: "staff" },
   // --- end issue 8: counter lists and ILL ---
+  // issue 9 H-out: the dev mailbox (local development only: 404 wherever mail/dev-mailbox.ts devMailboxAllowed says
+  // no — tests/worker/dev-mailbox.test.ts); it asks for no session where it is open.
+  { method: "GET", path: "/dev/mail", access: "public" },
+  { method: "GET", path: "/dev/mail.json", access: "public" },
+  // end issue 9 H-out
   // --- issue 7: マイブックリスト (h-lists) --- patron routes; the patron comes from the session, never the request.
   {
     method: "GET",

@@ -20,7 +20,7 @@ import { devMailTransport } from "../../worker/src/mail/dev-mailbox.ts";
 import type { OutgoingMail } from "../../worker/src/mail/transport.ts";
 import { clockContext } from "../../worker/src/middleware/clock.ts";
 import { dbContext } from "../../worker/src/middleware/session.ts";
-import { idempotencyKeyOf, kickOutbox, sendDueMail } from "../../worker/src/services/mail-outbox.ts";
+import { idempotencyKeyOf, kickOutbox, sendDueMail, type SendOptions } from "../../worker/src/services/mail-outbox.ts";
 import { insertMailAddress, insertOutboxMail, type MailAddress } from "../support/factories.ts";
 import { answering, attemptsOf, clearMail, composeAt, devMailEnv, devMailRows, mailEnv, outboxRow, recording } from "../support/mail.ts";
 
@@ -32,7 +32,7 @@ const T = Date.UTC(2026, 11, 2, 1);
 const db = createDb(env.DB);
 const MAIL_FROM = (env as unknown as { MAIL_FROM: string }).MAIL_FROM;
 const dev = (now = T) => devMailTransport(db, { messageDomain: "toshokan.example.jp", now: () => now });
-const run = (transport: Parameters<typeof sendDueMail>[1], now = T, extra: { ids?: number[]; limit?: number } = {}) =>
+const run = (transport: Parameters<typeof sendDueMail>[1], now = T, extra: { ids?: number[]; limit?: number; prepare?: SendOptions["prepare"] } = {}) =>
   sendDueMail(db, transport, { now, compose: composeAt(now), ...extra });
 
 /** A confirmed address and a composed test mail to it, due at `due`. */
@@ -278,6 +278,36 @@ describe("issue 9 item 4, R41: only to an address that is still there and confir
     expect(await run(transport)).toMatchObject({ sent: 0, cancelled: 1 });
     expect(mails).toEqual([]);
     expect(await outboxRow(row.id)).toMatchObject({ status: "cancelled", ended_at: T });
+  });
+});
+
+describe("issue 9 item 4: a composer that fails", () => {
+  async function composedAtSend() {
+    const address = await insertMailAddress(db);
+    return insertOutboxMail(db, { kind: "hold_ready", patronId: address.patronId, addressId: address.id, toAddress: address.address, subject: null, body: null, nextAttemptAt: T });
+  }
+
+  it("a composer that throws is a temporary failure of that attempt (recorded, backed off), and the next row still goes", async () => {
+    const row = await composedAtSend();
+    const other = await mailTo({ due: T + 1 });
+    const { transport, mails } = recording(dev());
+    const buggy: SendOptions["prepare"] = async () => {
+      throw new Error("composer bug");
+    };
+    expect(await run(transport, T + 1, { prepare: buggy })).toEqual({ sent: 1, retried: 1, dead: 0, cancelled: 0 });
+    expect(mails.map((m) => m.eventKey)).toEqual([other.row.dedupeKey]);
+    expect(await outboxRow(row.id)).toMatchObject({ status: "pending", attempts: 1, next_attempt_at: T + 1 + MIN, last_error: "not composed: composer bug" });
+    expect(await attemptsOf(row.id)).toMatchObject([{ attempt: 1, outcome: "temporary", error: "not composed: composer bug" }]);
+  });
+
+  it("statements that fail after the provider accepted: the row still says sent (no second mail after the lease)", async () => {
+    const row = await composedAtSend();
+    const { transport, mails } = recording(dev());
+    const failing: SendOptions["prepare"] = async () => ({ kind: "send", subject: "用意ができました", text: "本文", statements: [env.DB.prepare("INSERT INTO no_such_table VALUES (1)")] });
+    expect((await run(transport, T, { prepare: failing })).sent).toBe(1);
+    expect(await outboxRow(row.id)).toMatchObject({ status: "sent", subject: "用意ができました", body: "本文" });
+    expect((await run(transport, T + MAIL_LEASE_MS + 1, { prepare: failing })).sent).toBe(0);
+    expect(mails).toHaveLength(1);
   });
 });
 

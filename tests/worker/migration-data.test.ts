@@ -2,6 +2,9 @@
 // database that already has rows — migrated to 0003, filled, then migrated on — every row survives with its
 // values, an ordered group can then be deleted, and no foreign key dangles. (drizzle-kit's generated copy once
 // selected columns the old table did not have: this test is what catches that.)
+// Issue 9: migration 0008 rebuilds mail_outbox again (statuses dead/cancelled, compose-at-send columns): rows written
+// under 0007 survive; 'failed' (given up) becomes 'dead', ended when it was last tried; a confirmation link issued
+// before links expired gets 24 hours from its address's registration.
 import { applyD1Migrations } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -28,6 +31,16 @@ beforeAll(async () => {
       "INSERT INTO mail_outbox (id, to_address, kind, subject, body, dedupe_key, status, attempts, created_at, sent_at) VALUES (1, 'a@example.jp', 'hold_ready', '件名', '本文', 'hold-ready:2', 'sending', 1, 9, NULL), (2, 'a@example.jp', 'address_confirmation', '件名', '本文', 'confirm:1', 'sent', 1, 9, 12)",
     ].map((s) => DB.prepare(s)),
   );
+  // Issue 9: on to 0007, rows of the outbox and addresses as issue 8 left them, then 0008.
+  const before0008 = env.TEST_MIGRATIONS.filter((m) => m.name < "0008");
+  expect(before0008.at(-1)!.name).toBe("0007_issue8_circulation.sql");
+  await applyD1Migrations(DB, before0008);
+  await DB.batch(
+    [
+      "INSERT INTO mail_addresses (id, patron_id, address, confirm_token_hash, confirmed_at, created_at) VALUES (1, 1, 'taro@example.jp', 'hash-1', NULL, 1000), (2, 1, 'taro@docomo.ne.jp', NULL, 900, 800)",
+      "INSERT INTO mail_outbox (id, patron_id, to_address, kind, subject, body, dedupe_key, status, attempts, last_error, next_attempt_at, created_at) VALUES (3, 1, 'taro@example.jp', 'hold_ready', '件名', '本文', 'hold-ready:9', 'failed', 8, 'E_DELIVERY_FAILED: refused', 500, 100), (4, 1, 'taro@example.jp', 'address_confirmation', '件名', '本文', 'confirm:1:1000', 'pending', 0, NULL, 700, 600), (5, NULL, 'b@example.jp', 'hold_ready', '件名', '本文', 'hold-ready:8', 'failed', 3, 'x', 0, 300)",
+    ].map((s) => DB.prepare(s)),
+  );
   await applyD1Migrations(DB, env.TEST_MIGRATIONS);
 });
 
@@ -46,7 +59,7 @@ describe("0004 on a database with rows", () => {
       { id: 2, status: "in_transit", current_branch_id: null },
       { id: 3, status: "on_shelf", current_branch_id: 1 },
     ]);
-    expect(await q("SELECT id, kind, status, attempts, next_attempt_at, lease_id, sent_at FROM mail_outbox ORDER BY id")).toEqual([
+    expect(await q("SELECT id, kind, status, attempts, next_attempt_at, lease_id, sent_at FROM mail_outbox WHERE id <= 2 ORDER BY id")).toEqual([
       { id: 1, kind: "hold_ready", status: "pending", attempts: 1, next_attempt_at: 0, lease_id: null, sent_at: null },
       { id: 2, kind: "address_confirmation", status: "sent", attempts: 1, next_attempt_at: 0, lease_id: null, sent_at: 12 },
     ]);
@@ -56,6 +69,32 @@ describe("0004 on a database with rows", () => {
     await DB.prepare("DELETE FROM hold_groups WHERE id = 1").run();
     expect(await q("SELECT id FROM holds WHERE group_id IS NOT NULL OR group_position IS NOT NULL")).toEqual([]);
     await expect(DB.prepare("UPDATE holds SET pickup_branch_id = 2 WHERE id = 1").run()).rejects.toThrow(/pickup_not_allowed/);
+    expect(await q("PRAGMA foreign_key_check")).toEqual([]);
+  });
+});
+
+describe("0008 on a database with rows (issue 9)", () => {
+  it("keeps every outbox row; 'failed' is now 'dead', ended when it was last tried; the new columns start empty", async () => {
+    expect(await q("SELECT id, status, attempts, last_error, next_attempt_at, ended_at, address_id, hold_id, loan_id, provider_message_id, subject FROM mail_outbox ORDER BY id")).toEqual([
+      { id: 1, status: "pending", attempts: 1, last_error: null, next_attempt_at: 0, ended_at: null, address_id: null, hold_id: null, loan_id: null, provider_message_id: null, subject: "件名" },
+      { id: 2, status: "sent", attempts: 1, last_error: null, next_attempt_at: 0, ended_at: null, address_id: null, hold_id: null, loan_id: null, provider_message_id: null, subject: "件名" },
+      { id: 3, status: "dead", attempts: 8, last_error: "E_DELIVERY_FAILED: refused", next_attempt_at: 500, ended_at: 500, address_id: null, hold_id: null, loan_id: null, provider_message_id: null, subject: "件名" },
+      { id: 4, status: "pending", attempts: 0, last_error: null, next_attempt_at: 700, ended_at: null, address_id: null, hold_id: null, loan_id: null, provider_message_id: null, subject: "件名" },
+      { id: 5, status: "dead", attempts: 3, last_error: "x", next_attempt_at: 0, ended_at: 300, address_id: null, hold_id: null, loan_id: null, provider_message_id: null, subject: "件名" },
+    ]);
+    expect(await q("SELECT count(*) AS n FROM mail_outbox WHERE status = 'failed'")).toEqual([{ n: 0 }]);
+  });
+
+  it("refuses 'failed' from now on, and a dead row without its end", async () => {
+    await expect(DB.prepare("INSERT INTO mail_outbox (to_address, kind, subject, body, dedupe_key, status, created_at) VALUES ('c@example.jp', 'test_mail', 's', 'b', 'k-failed', 'failed', 1)").run()).rejects.toThrow(/CHECK/);
+    await expect(DB.prepare("INSERT INTO mail_outbox (to_address, kind, subject, body, dedupe_key, status, created_at) VALUES ('c@example.jp', 'test_mail', 's', 'b', 'k-dead', 'dead', 1)").run()).rejects.toThrow(/CHECK/);
+  });
+
+  it("R41: a link issued before links expired works for 24 hours from its address's registration; a confirmed address has none", async () => {
+    expect(await q("SELECT id, confirm_token_hash, confirm_expires_at, confirmed_at, updated_at FROM mail_addresses ORDER BY id")).toEqual([
+      { id: 1, confirm_token_hash: "hash-1", confirm_expires_at: 1000 + 86_400_000, confirmed_at: null, updated_at: null },
+      { id: 2, confirm_token_hash: null, confirm_expires_at: null, confirmed_at: 900, updated_at: null },
+    ]);
     expect(await q("PRAGMA foreign_key_check")).toEqual([]);
   });
 });

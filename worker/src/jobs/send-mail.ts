@@ -15,7 +15,9 @@ export async function sendMail(env: Env, now: number): Promise<SendCounts | null
     console.warn(NO_TRANSPORT);
     return null;
   }
-  return sendDueMail(createDb(env.DB), transport, { now, compose: composeContextFor(env, now) });
+  const counts = await sendDueMail(createDb(env.DB), transport, { now, compose: composeContextFor(env, now) });
+  if (counts.sent + counts.retried + counts.dead + counts.cancelled > 0) console.log(`send-mail (${transport.name}):`, JSON.stringify(counts));
+  return counts;
 }
 
 export const sendMailJob: Job = {

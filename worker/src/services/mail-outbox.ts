@@ -56,6 +56,8 @@ export interface SendOptions {
   limit?: number;
   /** Only these rows (still only when due), e.g. the ones a request just wrote. */
   ids?: readonly number[];
+  /** The composer of rows written without text (default services/mail-notices.ts prepareOutboxMail); tests pass one that fails. */
+  prepare?: typeof prepareOutboxMail;
 }
 
 /** What a composer needs from the configuration (R44: the site's URL, the sender and its domain). */
@@ -86,61 +88,75 @@ type Outcome = keyof SendCounts;
 async function sendOne(db: Db, transport: MailTransport, row: ClaimedRow, leaseId: string, o: SendOptions): Promise<Outcome> {
   const now = o.now;
   const client = d1Client(db);
+  const attempt = { outboxId: row.id, attempt: row.attempt, leaseId, startedAt: now, finishedAt: now };
+  const failed = async (kind: "temporary" | "permanent", raw: string): Promise<Outcome> => {
+    const error = oneLine(raw, 500);
+    const next = afterAttempt(kind, row.attempt, now);
+    if (next.status === "pending") {
+      await client.batch([markRetryStatement(db, { id: row.id, leaseId, nextAttemptAt: next.nextAttemptAt, error }), recordAttemptStatement(db, { ...attempt, outcome: kind, error })]);
+      return "retried";
+    }
+    const why = next.status === "dead" && next.why === "attempts_exhausted" ? `${error} (attempt ${row.attempt} of ${MAIL_MAX_ATTEMPTS}: no attempts left)` : error;
+    await client.batch([markDeadStatement(db, { id: row.id, leaseId, now, error: why }), recordAttemptStatement(db, { ...attempt, outcome: kind, error })]);
+    return "dead";
+  };
   const cancel = async (reason: string): Promise<Outcome> => {
     await client.batch([markCancelledStatement(db, { id: row.id, leaseId, now, reason })]);
     return "cancelled";
   };
 
-  const where = deliverability(row, await readOutboxAddress(db, row.addressId));
-  if (!where.ok) return cancel(where.reason);
-
-  let subject = row.subject;
-  let text = row.body;
+  // Before the hand-off: still deliverable, and composed. A throw here (a composer's bug, D1 busy) is a temporary
+  // failure of this attempt — back-off and, in the end, dead — never a row that loops or holds the others back.
+  let mail: OutgoingMail;
   let statements: D1PreparedStatement[] = [];
-  if (subject === null || text === null) {
-    const prepared = await prepareOutboxMail(db, row, o.compose);
-    if (prepared.kind === "cancel") return cancel(oneLine(prepared.reason, 500));
-    subject = prepared.subject;
-    text = prepared.text;
-    statements = prepared.statements;
+  try {
+    const where = deliverability(row, await readOutboxAddress(db, row.addressId));
+    if (!where.ok) return cancel(where.reason);
+    let subject = row.subject;
+    let text = row.body;
+    if (subject === null || text === null) {
+      const prepared = await (o.prepare ?? prepareOutboxMail)(db, row, o.compose);
+      if (prepared.kind === "cancel") return cancel(oneLine(prepared.reason, 500));
+      subject = prepared.subject;
+      text = prepared.text;
+      statements = prepared.statements;
+    }
+    mail = {
+      from: oneLine(o.compose.mailFrom, 320),
+      to: oneLine(row.toAddress, 320),
+      // Issue 9 item 5: a title in a subject is one line whatever the catalogue says — no header injection.
+      subject: oneLine(subject, 200),
+      text: plainBody(text),
+      headers: headersOf(row),
+      eventKey: row.eventKey,
+      idempotencyKey: idempotencyKeyOf(row),
+    };
+  } catch (err) {
+    return failed("temporary", `not composed: ${err instanceof Error ? err.message : String(err)}`);
   }
-  const mail: OutgoingMail = {
-    from: oneLine(o.compose.mailFrom, 320),
-    to: oneLine(row.toAddress, 320),
-    // Issue 9 item 5: a title in a subject is one line whatever the catalogue says — no header injection.
-    subject: oneLine(subject, 200),
-    text: plainBody(text),
-    headers: headersOf(row),
-    eventKey: row.eventKey,
-    idempotencyKey: idempotencyKeyOf(row),
-  };
 
   let result: SendResult;
   try {
     result = await transport.send(mail);
   } catch (err) {
     // The transport contract: a throw is temporary (a network failure, or an answer lost after acceptance).
-    result = { ok: false, kind: "temporary", error: oneLine(`${transport.name} threw: ${err instanceof Error ? err.message : String(err)}`, 500) };
+    result = { ok: false, kind: "temporary", error: `${transport.name} threw: ${err instanceof Error ? err.message : String(err)}` };
   }
+  if (!result.ok) return failed(result.kind, result.error);
 
-  const attempt = { outboxId: row.id, attempt: row.attempt, leaseId, startedAt: now, finishedAt: now };
-  if (result.ok) {
-    await client.batch([
-      markSentStatement(db, { id: row.id, leaseId, now, subject: mail.subject, body: mail.text, providerMessageId: result.messageId }),
-      recordAttemptStatement(db, { ...attempt, outcome: "accepted", providerMessageId: result.messageId }),
-      ...statements,
-    ]);
-    return "sent";
+  const sent = [
+    markSentStatement(db, { id: row.id, leaseId, now, subject: mail.subject, body: mail.text, providerMessageId: result.messageId }),
+    recordAttemptStatement(db, { ...attempt, outcome: "accepted", providerMessageId: result.messageId }),
+  ];
+  try {
+    await client.batch([...sent, ...statements]);
+  } catch (err) {
+    // The mail went. Should the composer's statements fail, the row must still say sent — else the lease expires and
+    // the patron gets it twice; the lost side effect is logged loudly instead.
+    console.error(`mail outbox: row ${row.id} (${row.eventKey}) was sent but its statements failed; marked sent without them`, err);
+    await client.batch(sent);
   }
-  const error = oneLine(result.error, 500);
-  const next = afterAttempt(result.kind, row.attempt, now);
-  if (next.status === "pending") {
-    await client.batch([markRetryStatement(db, { id: row.id, leaseId, nextAttemptAt: next.nextAttemptAt, error }), recordAttemptStatement(db, { ...attempt, outcome: result.kind, error })]);
-    return "retried";
-  }
-  const why = next.status === "dead" && next.why === "attempts_exhausted" ? `${error} (attempt ${row.attempt} of ${MAIL_MAX_ATTEMPTS}: no attempts left)` : error;
-  await client.batch([markDeadStatement(db, { id: row.id, leaseId, now, error: why }), recordAttemptStatement(db, { ...attempt, outcome: result.kind, error })]);
-  return "dead";
+  return "sent";
 }
 
 /** One bounded run: claims the due rows and sends each; answers what became of them. Safe to run twice or at once. */
