@@ -25,6 +25,7 @@ import { LOAN_LIMIT } from "../domain/policy.ts";
 import type { TrapCandidate } from "../domain/trap.ts";
 import type { ContactMethod, HoldStatus, ItemStatus, PatronStatus } from "../domain/vocabulary.ts";
 import { chunk, d1Client, d1Statement, type Db } from "./db.ts";
+import { readyNoticeStatement } from "./mail-notices.ts"; // issue 9 notices
 
 const ALLOCATED = sql.raw(`('in_transit','ready')`);
 const ACTIVE = sql.raw(`('waiting','in_transit','ready')`);
@@ -205,6 +206,10 @@ export interface ReadyFacts {
   shelfUntil: Day;
   /** The contact day when it is known now (連絡不要: the ready day); null for mail and phone until the contact. */
   contactDate: Day | null;
+  // issue 9 notices
+  /** R20, R43: contact 'mail' — the ready notice is enqueued in the same batch (data/mail-notices.ts readyNoticeStatement). */
+  mailNotice?: { patronId: number; readyDay: Day } | null;
+  // end issue 9 notices
 }
 
 export interface Actor {
@@ -255,6 +260,13 @@ function placementFollowUps(db: Db, c: { itemId: number; atBranchId: number; pla
       d1Statement(db, sql`UPDATE holds SET status = 'ready', item_id = ${c.itemId}, ready_at = ${c.now}, shelf_until = ${r.shelfUntil}, contact_date = ${r.contactDate}, updated_at = ${c.now}
         WHERE id = ${p.holdId} AND status = ${c.from} AND changes() > 0`),
     );
+    // issue 9 notices: R20 — the ready notice, one outbox row per confirmed address, guarded on the hold being ready
+    // with this copy at this instant (not on changes()). A ready placement writes no transit, so this is the LAST
+    // statement of every batch that makes a hold ready (「返却」, 「到着」, the expiry's passing-on): nothing chains on it.
+    if (r.mailNotice) {
+      out.push(readyNoticeStatement(db, { holdId: p.holdId, itemId: c.itemId, patronId: r.mailNotice.patronId, readyDay: r.mailNotice.readyDay, now: c.now }));
+    }
+    // end issue 9 notices
   }
   if (p.kind === "transit") {
     out.push(d1Statement(db, sql`UPDATE holds SET status = 'in_transit', item_id = ${c.itemId}, updated_at = ${c.now} WHERE id = ${p.holdId} AND status = 'waiting' AND changes() > 0`));

@@ -4,6 +4,7 @@
 // Asia/Tokyo (UTC+9, no summer time): a Tokyo hour h is UTC hour (h + 15) % 24 of the day before (docs/jobs.md).
 // Each job calls services only and is safe to run twice or at once (a retried or overlapping trigger).
 import type { Env } from "../env.ts";
+import { enqueueRemindersJob } from "./enqueue-reminders.ts"; // issue 9 notices
 import { expireHoldsJob } from "./expire-holds.ts";
 import { pruneAuthRecordsJob } from "./prune-auth-records.ts";
 import { pruneIdempotencyKeysJob } from "./prune-idempotency-keys.ts";
@@ -33,7 +34,7 @@ export const CRON_NIGHTLY = "0 18 * * *";
 export const CRON_MAIL = "*/5 * * * *";
 
 export const SCHEDULE: Readonly<Record<string, readonly Job[]>> = {
-  [CRON_NIGHTLY]: [pruneAuthRecordsJob, pruneIdempotencyKeysJob, expireHoldsJob],
+  [CRON_NIGHTLY]: [pruneAuthRecordsJob, pruneIdempotencyKeysJob, expireHoldsJob, enqueueRemindersJob], // issue 9 notices: enqueueRemindersJob
   [CRON_MAIL]: [sendMailJob],
 };
 

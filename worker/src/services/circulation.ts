@@ -47,6 +47,7 @@ import { addDays, tokyoDay, type CalendarData, type Day } from "../domain/calend
 import { checkoutHold, checkoutRefusals, dueDateOf, placeCopy, type CheckoutReason, type Placement } from "../domain/circulation.ts";
 import { holdShelfDeadline, shelfCountFrom } from "../domain/hold-shelf.ts";
 import { LOAN_LIMIT } from "../domain/policy.ts";
+import { readyNoticeDay } from "../domain/mail-notices.ts"; // issue 9 notices
 import { chooseHoldForCopy } from "../domain/trap.ts";
 import type { ContactMethod, StaffRole } from "../domain/vocabulary.ts";
 import { refusal, reason, type ErrorCode } from "../errors.ts";
@@ -136,13 +137,20 @@ function branchOf(branches: Map<number, BranchInfo>, id: number): BranchInfo {
   return branches.get(id) ?? { id, code: "", name: `図書館 ${id}` };
 }
 
-/** R21: the deadline and contact day a hold becoming ready today is written with. Mail and phone count from the ready
- *  day until the contact is recorded (contact_date NULL); 連絡不要 counts from the ready day, which is its contact day. */
-function readyFacts(calendar: CalendarData, pickupCode: string, contact: ContactMethod, today: Day): ReadyFacts {
+/** R21: the deadline and contact day a hold becoming ready today is written with. Phone counts from the ready day
+ *  until the call is recorded (contact_date NULL); 連絡不要 counts from the ready day, which is its contact day. */
+function readyFacts(calendar: CalendarData, pickupCode: string, contact: ContactMethod, today: Day, patronId: number): ReadyFacts {
   const contactDate = contact === "none" ? today : null;
-  const from = shelfCountFrom({ contact, readyDay: today, contactDay: contactDate });
+  // issue 9 notices: R20, R21 — mail: the notice goes on the day after the ready day (readyNoticeDay), and that day
+  // is the contact day the deadline counts from (the send stamps it: services/mail-notices.ts). Until then the hold
+  // is counted from that planned contact day, not from the ready day: the patron's 「予約状況一覧」 shows on the ready
+  // day the very deadline the notice will carry, and a notice that cannot go (no confirmed address, a refused mail)
+  // never costs the patron the day the library's mail was due. A late send (a missed run caught up) moves it later.
+  const from = contact === "mail" ? readyNoticeDay(today) : shelfCountFrom({ contact, readyDay: today, contactDay: contactDate });
   const shelfUntil = holdShelfDeadline(calendar, pickupCode, from);
-  return { shelfUntil, contactDate };
+  const mailNotice = contact === "mail" ? { patronId, readyDay: today } : null;
+  return { shelfUntil, contactDate, mailNotice };
+  // end issue 9 notices
 }
 
 /** A lazily loaded calendar (only a copy becoming ready needs it). */
@@ -161,7 +169,7 @@ function decide(copy: { atBranchId: number; homeBranchId: number; illHoldId: num
 
 async function readyFor(db: Db, branches: Map<number, BranchInfo>, calendar: () => Promise<CalendarData>, placement: Placement, hold: Candidate | null, today: Day): Promise<ReadyFacts | null> {
   if (placement.kind !== "ready" || !hold) return null;
-  return readyFacts(await calendar(), branchOf(branches, hold.pickupBranchId).code, hold.contact, today);
+  return readyFacts(await calendar(), branchOf(branches, hold.pickupBranchId).code, hold.contact, today, hold.patronId); // issue 9 notices: patronId
 }
 
 /** A database backstop fired (a race the guards did not see): try again with fresh facts. Anything else is a bug. */
@@ -337,7 +345,7 @@ export async function receiveTransit(db: Db, actor: CounterActor, input: { barco
     if (travelled) {
       placement = { kind: "ready", holdId: travelled.id };
       from = "in_transit";
-      ready = readyFacts(await calendar(), branchOf(branches, actor.branchId).code, travelled.contact, today);
+      ready = readyFacts(await calendar(), branchOf(branches, actor.branchId).code, travelled.contact, today, travelled.patronId); // issue 9 notices: patronId
     } else {
       // The hold it travelled for was cancelled or filled meanwhile, or the copy comes home: trap it again here.
       const candidates = (await loadCandidates(db, [copy.recordId])).get(copy.recordId) ?? [];
@@ -401,7 +409,7 @@ export async function expireHolds(db: Db, input: { now: number }): Promise<{ exp
       for (const r of rows) {
         const list = candidates.get(r.recordId) ?? [];
         const { placement, hold } = decide({ atBranchId: r.atBranchId, homeBranchId: r.homeBranchId, illHoldId: r.illHoldId }, list);
-        const ready = placement.kind === "ready" && hold ? readyFacts(calendar, branchOf(branches, hold.pickupBranchId).code, hold.contact, today) : null;
+        const ready = placement.kind === "ready" && hold ? readyFacts(calendar, branchOf(branches, hold.pickupBranchId).code, hold.contact, today, hold.patronId) : null; // issue 9 notices: patronId
         if (hold) {
           // This chunk's later copies of the record see the hold as taken (and its group's later volumes may follow).
           list.splice(list.indexOf(hold), 1);
