@@ -2,7 +2,7 @@
 // 「貸出状況一覧」 and 「予約状況一覧」: two loans — 吾輩は猫である, renewable, and 坊っちゃん, not renewable because
 // 2100000004 holds the record (R32) — and a hold in each state: 三四郎 予約中です (waiting: its only copy is out),
 // 変な音 取寄・準備中です (in transit: its copy was checked in at 門司図書館 for pickup at 中央図書館), 現代日本の開化
-// ご用意できました (ready on 中央図書館's hold shelf, R21's deadline from the ready day), こころ 取り消し (cancelled
+// ご用意できました (ready on 中央図書館's hold shelf, R21's deadline from the day after the ready day, when its mail notice is due), こころ 取り消し (cancelled
 // by the patron, listed for two weeks: R33).
 //
 // Made the way a real week would make it, through the same services, never by writing rows: the patron places

@@ -1,15 +1,23 @@
 // R21: the hold shelf. A ready hold waits HOLD_SHELF_OPEN_DAYS (7) open days of its pickup library, counted from
 // the day after the contact day, closed days (休館日) excluded: mail — the day the notice is sent; phone — the day
-// staff record the call; 連絡不要 — the day it became ready (our reading, RULES.md R21). Until a mail or phone
-// contact is known the count runs from the ready day (the schema's reading, db/schema/circulation.ts shelf_until),
-// so a hold is never kept for ever. Pure functions over the calendar module's data; `today` is passed in.
+// staff record the call; 連絡不要 — the day it became ready (our reading, RULES.md R21). Until the contact is known
+// the count runs from the day it is planned: mail — the day after the ready day, when the notice is due (R20; the
+// send stamps the real day, services/mail-notices.ts); phone — the ready day. So a hold is never kept for ever.
+// Pure functions over the calendar module's data; `today` is passed in.
 import { addDays, nthOpenDayAfter, openDaysBetween, type CalendarData, type Day } from "./calendar.ts";
 import { HOLD_SHELF_OPEN_DAYS } from "./policy.ts";
+import { readyNoticeDay } from "./mail-notices.ts";
 import type { ContactMethod } from "./vocabulary.ts";
 
-/** The day the R21 count starts after: the contact day when the contact is known, else the ready day. */
+/**
+ * The day the R21 count starts after: the contact day when the contact is known; else, for mail, the day the notice
+ * is due (the ready day + 1: the patron's list shows on the ready day the deadline the notice will carry, and a
+ * notice that cannot go never costs the patron that day); else the ready day.
+ */
 export function shelfCountFrom(h: { contact: ContactMethod; readyDay: Day; contactDay: Day | null }): Day {
-  return h.contact === "none" || h.contactDay === null ? h.readyDay : h.contactDay;
+  if (h.contact === "none") return h.readyDay;
+  if (h.contactDay !== null) return h.contactDay;
+  return h.contact === "mail" ? readyNoticeDay(h.readyDay) : h.readyDay;
 }
 
 /** R21: the last day on the hold shelf (「お取り置き期限」); null when the branch has no 7 open days in sight. */

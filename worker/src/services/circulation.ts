@@ -47,7 +47,6 @@ import { addDays, tokyoDay, type CalendarData, type Day } from "../domain/calend
 import { checkoutHold, checkoutRefusals, dueDateOf, placeCopy, type CheckoutReason, type Placement } from "../domain/circulation.ts";
 import { holdShelfDeadline, shelfCountFrom } from "../domain/hold-shelf.ts";
 import { LOAN_LIMIT } from "../domain/policy.ts";
-import { readyNoticeDay } from "../domain/mail-notices.ts"; // issue 9 notices
 import { chooseHoldForCopy } from "../domain/trap.ts";
 import type { ContactMethod, StaffRole } from "../domain/vocabulary.ts";
 import { refusal, reason, type ErrorCode } from "../errors.ts";
@@ -141,12 +140,9 @@ function branchOf(branches: Map<number, BranchInfo>, id: number): BranchInfo {
  *  until the call is recorded (contact_date NULL); 連絡不要 counts from the ready day, which is its contact day. */
 function readyFacts(calendar: CalendarData, pickupCode: string, contact: ContactMethod, today: Day, patronId: number): ReadyFacts {
   const contactDate = contact === "none" ? today : null;
-  // issue 9 notices: R20, R21 — mail: the notice goes on the day after the ready day (readyNoticeDay), and that day
-  // is the contact day the deadline counts from (the send stamps it: services/mail-notices.ts). Until then the hold
-  // is counted from that planned contact day, not from the ready day: the patron's 「予約状況一覧」 shows on the ready
-  // day the very deadline the notice will carry, and a notice that cannot go (no confirmed address, a refused mail)
-  // never costs the patron the day the library's mail was due. A late send (a missed run caught up) moves it later.
-  const from = contact === "mail" ? readyNoticeDay(today) : shelfCountFrom({ contact, readyDay: today, contactDay: contactDate });
+  // issue 9 notices: R20, R21 — mail counts from the day the notice is due (domain/hold-shelf.ts shelfCountFrom);
+  // the send stamps the real contact day (services/mail-notices.ts); a late send moves the deadline later.
+  const from = shelfCountFrom({ contact, readyDay: today, contactDay: contactDate });
   const shelfUntil = holdShelfDeadline(calendar, pickupCode, from);
   const mailNotice = contact === "mail" ? { patronId, readyDay: today } : null;
   return { shelfUntil, contactDate, mailNotice };
