@@ -6,11 +6,13 @@
 //                    cookies.ts). wrangler.toml's [vars] never sets it, so a deployment keeps `__Host-` + Secure.
 //   LOCAL_CLOCK      "on": `npm run clock` may set the service's today (issue 8 item 6; worker/src/domain/
 //                    local-clock.ts). Never in wrangler.toml, so a deployment has no local clock.
+//   DEV_MAILBOX      "on": mail goes to the dev mailbox (/dev/mail, /dev/mail.json) instead of Cloudflare Email
+//                    Service (issue 9 item 7; worker/src/mail/dev-mailbox.ts). Never in wrangler.toml either.
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { DEV_VARS } from "./paths.ts";
 
-const LOCAL_ONLY = { LOCAL_COOKIES: "1", LOCAL_CLOCK: "on" } as const;
+const LOCAL_ONLY = { LOCAL_COOKIES: "1", LOCAL_CLOCK: "on", DEV_MAILBOX: "on" } as const;
 
 export function ensureDevVars(): Record<string, string> {
   const vars: Record<string, string> = {};

@@ -24,6 +24,7 @@ import { loansRoutes } from "./routes/loans.ts"; // issue 8: patron loans (R30â€
 import { mailSettingsRoutes } from "./routes/mail-settings.ts"; // issue 9 H-addr
 // issue 8: counter lists and ILL
 import { staffConsoleRoutes } from "./routes/staff-console.ts";
+import { devMailRoutes } from "./routes/dev-mail.ts"; // issue 9 H-out
 import { dbContext, sessionMiddleware } from "./middleware/session.ts";
 import { clockContext } from "./middleware/clock.ts";
 
@@ -108,6 +109,7 @@ export function buildApp() {
   app.route("/", mailSettingsRoutes); // issue 9 H-addr
   // issue 8: counter lists and ILL
   app.route("/", staffConsoleRoutes);
+  app.route("/", devMailRoutes); // issue 9 H-out
 
   app.notFound(async (c) => {
     if (wantsHtml(c.req.path, c.req.header("accept"))) {

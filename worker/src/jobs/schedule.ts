@@ -7,6 +7,7 @@ import type { Env } from "../env.ts";
 import { expireHoldsJob } from "./expire-holds.ts";
 import { pruneAuthRecordsJob } from "./prune-auth-records.ts";
 import { pruneIdempotencyKeysJob } from "./prune-idempotency-keys.ts";
+import { sendMailJob } from "./send-mail.ts";
 
 export interface Job {
   name: string;
@@ -28,8 +29,12 @@ export interface Job {
  *  R21) the hold-shelf expiry, before any branch opens, so the day's hold shelf is right when the doors open. */
 export const CRON_NIGHTLY = "0 18 * * *";
 
+/** Issue 9 item 4: every 5 minutes, the outbox sender (jobs/send-mail.ts); the kick after a request is the fast path. */
+export const CRON_MAIL = "*/5 * * * *";
+
 export const SCHEDULE: Readonly<Record<string, readonly Job[]>> = {
   [CRON_NIGHTLY]: [pruneAuthRecordsJob, pruneIdempotencyKeysJob, expireHoldsJob],
+  [CRON_MAIL]: [sendMailJob],
 };
 
 export class UnknownCronError extends Error {
