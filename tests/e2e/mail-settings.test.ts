@@ -97,6 +97,13 @@ for (const javaScriptEnabled of [true, false]) {
       assert.equal(await page.getByRole("heading", { level: 1 }).innerText(), "メールアドレスの登録・変更・削除");
       assert.equal(await page.locator("li.mail-address").count(), 1, "the demo patron starts with one address");
       await noWiderThanPhone(page);
+      // Issue 6's touch targets: every button and every 「変更する」/「削除する」/reminder choice is 44 px high at least.
+      const small = await page.evaluate(() =>
+        Array.from(document.querySelectorAll("main button, main label.choice"))
+          .filter((el) => el.getBoundingClientRect().height < 44)
+          .map((el) => `${el.tagName.toLowerCase()} ${el.textContent?.trim()}: ${Math.round(el.getBoundingClientRect().height)}`),
+      );
+      assert.deepEqual(small, [], "touch targets of 44 px");
 
       const slot = page.locator("section.mail-new");
       if (javaScriptEnabled) {

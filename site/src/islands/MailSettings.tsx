@@ -46,6 +46,7 @@ function say(el: HTMLElement, lines: readonly string[], keep = false): void {
   if (keep) {
     const p = document.createElement("p");
     const label = document.createElement("label");
+    label.className = "choice";
     const input = document.createElement("input");
     input.type = "checkbox";
     input.name = "keep";

@@ -114,7 +114,7 @@ ${
     ? h`<div id="${id}-warnings" class="note mail-warnings" role="alert"><ul>${warnings.map(
         (w) => h`<li>${w.message}${w.suggestion ? h` 「${w.suggestion}」ではありませんか。` : ""}</li>`,
       )}</ul>
-<p><label><input type="checkbox" name="keep" value="1"> ${KEEP_LABEL}</label></p></div>`
+<p><label class="choice"><input type="checkbox" name="keep" value="1"> ${KEEP_LABEL}</label></p></div>`
     : ""
 }`;
 }
@@ -148,8 +148,8 @@ ${allowAdvice(v.mail)}
 }
 <form method="post" action="/account/mail/${a.id}" class="mail-form mail-edit" id="${id}-form">${v.csrf}
 <fieldset><legend>このメールアドレスを</legend>
-<label><input type="radio" name="op" value="change"${op === "change" ? h` checked` : ""}> ${CHANGE_OP_LABEL}</label>
-<label><input type="radio" name="op" value="delete"${op === "delete" ? h` checked` : ""}> ${DELETE_OP_LABEL}</label>
+<label class="choice"><input type="radio" name="op" value="change"${op === "change" ? h` checked` : ""}> ${CHANGE_OP_LABEL}</label>
+<label class="choice"><input type="radio" name="op" value="delete"${op === "delete" ? h` checked` : ""}> ${DELETE_OP_LABEL}</label>
 </fieldset>
 ${addressFields(id, state?.value ?? a.address, state, true)}
 <p><button type="submit">${SUBMIT_LABEL}</button></p>
@@ -183,7 +183,7 @@ ${
     ? h`<section class="mail-new" aria-labelledby="mail-new-title"><h2 id="mail-new-title">メールアドレスを登録する</h2>
 <form method="post" action="/account/mail" class="mail-form mail-add" id="mail-new-form">${v.csrf}
 <fieldset><legend>新しいメールアドレスを</legend>
-<label><input type="radio" name="op" value="change" checked> ${CHANGE_OP_LABEL}</label>
+<label class="choice"><input type="radio" name="op" value="change" checked> ${CHANGE_OP_LABEL}</label>
 </fieldset>
 ${addressFields("mail-new", fresh?.value ?? "", fresh, false)}
 <p><button type="submit">${SUBMIT_LABEL}</button></p>
@@ -193,8 +193,8 @@ ${addressFields("mail-new", fresh?.value ?? "", fresh, false)}
 <h2>お知らせの設定</h2>
 <form method="post" action="/account/mail/preferences" class="mail-form mail-preferences">${v.csrf}
 <p>確認済みのアドレスに、次のお知らせもメールで送ります（希望するものにチェック）。</p>
-<p><label><input type="checkbox" name="dueReminder" value="1"${s.preferences.dueReminder ? h` checked` : ""}> ${DUE_REMINDER_LABEL}（返却期限の${DUE_REMINDER_DAYS_BEFORE}日前）</label></p>
-<p><label><input type="checkbox" name="shelfReminder" value="1"${s.preferences.shelfReminder ? h` checked` : ""}> ${SHELF_REMINDER_LABEL}（ご用意できた予約資料のお取り置き期限が近づいたとき）</label></p>
+<p><label class="choice"><input type="checkbox" name="dueReminder" value="1"${s.preferences.dueReminder ? h` checked` : ""}> ${DUE_REMINDER_LABEL}（返却期限の${DUE_REMINDER_DAYS_BEFORE}日前）</label></p>
+<p><label class="choice"><input type="checkbox" name="shelfReminder" value="1"${s.preferences.shelfReminder ? h` checked` : ""}> ${SHELF_REMINDER_LABEL}（ご用意できた予約資料のお取り置き期限が近づいたとき）</label></p>
 <p><button type="submit">保存する</button></p>
 </form>
 <h2>図書館からのメールが届かないとき</h2>
