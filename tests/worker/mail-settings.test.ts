@@ -540,6 +540,39 @@ describe("CSRF and authorization", () => {
   });
 });
 
+describe("concurrent requests (every write one batch with guarded WHEREs)", () => {
+  it("R40: three registrations at once when two addresses exist: exactly one is written, the others refused with mail_address_limit — never a 500, never the trigger", async () => {
+    const { p, client } = await patron();
+    await insertAddress(p.id);
+    await insertAddress(p.id);
+    const answers = await Promise.all([fresh(), fresh(), fresh()].map((address) => client.request("/account/mail", { json: { op: "change", address, password: PASSWORD } })));
+    const statuses = answers.map((r) => r.status).sort();
+    expect(statuses[0]).toBe(200);
+    expect(statuses.filter((s) => s === 200)).toHaveLength(1);
+    for (const r of answers) if (r.status !== 200) expect(await codesOf(r)).toEqual(["mail_address_limit"]);
+    expect(await addressesOf(p.id)).toHaveLength(MAIL_ADDRESS_LIMIT);
+    expect(await outboxOf(p.id, "address_confirmation")).toHaveLength(1);
+  });
+
+  it("R41: the same link pressed five times at once confirms once (one audit row); the others get the invalid-link answer", async () => {
+    const { p, client } = await patron();
+    expect((await add(client, fresh())).status).toBe(303);
+    const token = tokenOf((await outboxOf(p.id, "address_confirmation"))[0]!.body);
+    const answers = await Promise.all(Array.from({ length: 5 }, () => new TestClient().request("/mail/confirm", { json: { token } })));
+    expect(answers.map((r) => r.status).sort()).toEqual([200, 404, 404, 404, 404]);
+    const audits = await env.DB.prepare("SELECT count(*) AS n FROM audit_log WHERE action = 'mail_address_confirmed' AND actor_id = ?").bind(p.id).first<{ n: number }>();
+    expect(Number(audits!.n)).toBe(1);
+  });
+
+  it("「テストメールを送信」 pressed three times at once writes one test mail", async () => {
+    const { p, client } = await patron();
+    const a = await insertAddress(p.id);
+    const answers = await Promise.all(Array.from({ length: 3 }, () => client.request(`/account/mail/${a.id}/test`, { json: {} })));
+    expect(answers.map((r) => r.status).sort()).toEqual([200, 429, 429]);
+    expect(await outboxOf(p.id, "test_mail")).toHaveLength(1);
+  });
+});
+
 describe("bad input is a Japanese answer, never a 500", () => {
   it("ids, bodies and addresses that are not what the form sends", async () => {
     const { p, client } = await patron();
