@@ -159,3 +159,33 @@ for (const javaScriptEnabled of [true, false]) {
     });
   });
 }
+
+describe("the MailSettings island under the site's Content-Security-Policy", () => {
+  it("R42: hydrates on /account/mail with the CSP enforced and refuses taro.@ezweb.ne.jp as it is typed and as posted, with no CSP or script errors", async () => {
+    const context = await newContext(browser, { width: 320, bypassCSP: false });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on("console", (m) => {
+      if (m.type() === "error") errors.push(m.text());
+    });
+    await page.goto(`${BASE}/login?next=%2Faccount%2Fmail`);
+    await page.getByLabel("図書館カード番号").fill(TARO.card);
+    await page.getByLabel("パスワード", { exact: true }).fill(TARO.password);
+    await page.getByRole("button", { name: "ログイン", exact: true }).click();
+    await page.waitForURL(`${BASE}/account/mail`);
+    await islandReady(page);
+    const slot = page.locator("section.mail-new");
+    await slot.getByLabel("メールアドレス", { exact: true }).fill("taro.@ezweb.ne.jp");
+    await slot.getByLabel("パスワード", { exact: true }).focus();
+    await slot.getByText(MESSAGES.mail_address_dot_before_at).waitFor();
+    // Posted anyway: the Worker refuses it too, and the island shows its reasons beside the form, no reload.
+    await slot.getByLabel("パスワード", { exact: true }).fill(TARO.password);
+    await slot.getByRole("button", { name: "確認", exact: true }).click();
+    await slot.getByRole("alert").getByText(MESSAGES.mail_address_dot_before_at).waitFor();
+    assert.equal(page.url(), `${BASE}/account/mail`);
+    // Chromium logs the refused post's 400 itself; nothing else (no CSP violation, no script error).
+    assert.deepEqual(errors.filter((e) => !/status of 400/.test(e)), []);
+    assert.equal(errors.filter((e) => /status of 400/.test(e)).length, 1);
+    await context.close();
+  });
+});
