@@ -179,6 +179,7 @@ describe("R40 「メールアドレスの登録・変更・削除」", () => {
     await client.page("/account/mail");
     const retry = await client.request(`/account/mail/${old.id}`, { form: { op: "change", address: next, password: PASSWORD } });
     expect(retry.status).toBe(303);
+    expect(retry.headers.get("location")).toBe("/account/mail?done=unchanged");
     expect(await outboxOf(p.id)).toHaveLength(2);
   });
 

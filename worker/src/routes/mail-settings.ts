@@ -106,6 +106,7 @@ function answered(c: Context<PatronEnv>, outcome: AddressOutcome, form: MailForm
     kickOutbox(c);
     return done(c, code, outcome.addressId);
   }
+  if (outcome.kind === "unchanged") return done(c, "unchanged", outcome.addressId);
   if (wantsJson(c)) return c.json({ warned: { address: outcome.address, warnings: outcome.warnings } });
   return settingsPage(c, { form: { ...form, value: outcome.address, warnings: outcome.warnings } });
 }

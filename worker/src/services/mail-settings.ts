@@ -172,6 +172,8 @@ export interface AddressInput extends PasswordAsk {
 
 export type AddressOutcome =
   | { kind: "saved"; addressId: number; address: string }
+  /** 「変更する」 with the address it already has (or a retry of a change that was made): nothing written. */
+  | { kind: "unchanged"; addressId: number; address: string }
   /** R42: a likely typo — nothing written; the patron is asked to look again, and may keep it. */
   | { kind: "warned"; address: string; warnings: (MailAddressWarning & { message: string })[] };
 
@@ -231,7 +233,7 @@ export async function changeAddress(db: Db, env: MailEnv, input: AddressInput & 
   const c = checked(input.address);
   const reasons = [...c.reasons];
   // The same address again: nothing to change (a retried request after it was changed also lands here).
-  if (c.reasons.length === 0 && c.address === current.address) return { kind: "saved", addressId: current.id, address: current.address };
+  if (c.reasons.length === 0 && c.address === current.address) return { kind: "unchanged", addressId: current.id, address: current.address };
   if (c.reasons.length === 0 && addresses.some((a) => a.address === c.address && a.id !== current.id)) reasons.push(reason("mail_address_exists", "address"));
   if (reasons.length === 0 && c.warnings.length > 0 && !input.keep) return warned(c.address, c.warnings);
   const pw = await askPassword(db, env, input.patronId, input, input.now);
@@ -258,7 +260,7 @@ export async function changeAddress(db: Db, env: MailEnv, input: AddressInput & 
   await release(db, pw.reservationId);
   const now = byId((await loadMailSettings(db, input.patronId)).addresses, current.id);
   if (!now) throw refusal("not_found", [reason("mail_address_not_found")]);
-  if (now.address === c.address) return { kind: "saved", addressId: now.id, address: now.address };
+  if (now.address === c.address) return { kind: "unchanged", addressId: now.id, address: now.address };
   throw refusal("conflict", [reason("mail_address_changed_meanwhile")]);
 }
 
