@@ -14,7 +14,7 @@
 // Another patron's address is answered exactly like one that does not exist (404 mail_address_not_found). Mails are
 // composed here, at enqueue, as plain text through mail/text.ts, with the library's name and the site's URL (R44).
 import { findLoginByPatronId } from "../data/credentials.ts";
-import type { Db } from "../data/db.ts";
+import { runBatch, type Db } from "../data/db.ts";
 import {
   addAddressStatements,
   changeAddressStatements,
@@ -40,7 +40,6 @@ import { patronAttemptScope } from "./login.ts";
 import { requirePepper, verifyNothing, verifyPassword } from "./password-hash.ts";
 import { releaseAttempt, reserveAttempt } from "./throttle.ts";
 import { randomKey, sha256Hex } from "./tokens.ts";
-import { runBatch } from "../data/db.ts";
 
 export type MailEnv = Pick<Env, "PASSWORD_PEPPER" | "LIBRARY_NAME" | "SITE_NAME" | "SITE_ORIGIN" | "MAIL_FROM" | "MAIL_DOMAIN">;
 
@@ -273,13 +272,12 @@ export async function deleteAddress(
 ): Promise<{ address: string }> {
   const current = byId((await loadMailSettings(db, input.patronId)).addresses, input.addressId);
   if (!current) throw refusal("not_found", [reason("mail_address_not_found")]);
-  const deleted = await runWrite(
+  // 0 rows deleted means a parallel request deleted it first (and told the others): the patron's wish holds either way.
+  await runWrite(
     db,
     deleteAddressStatements(db, { patronId: input.patronId, addressId: current.id, notice: noticeMail(env, "removed", current.address), now: input.now, clientAddress: input.clientAddress }),
     -1,
   );
-  // 0 rows: a parallel request deleted it first — the patron's wish holds either way.
-  void deleted;
   return { address: current.address };
 }
 
