@@ -331,11 +331,10 @@ describe("「利用者情報メンテナンス」 (issue 3 item 9)", () => {
     expect(main).toContain('<a href="/holds">予約状況一覧</a>');
     // Issue 8: 「貸出状況一覧」 works too (R30).
     expect(main).toContain('<a href="/loans">貸出状況一覧</a>');
-    for (const label of ["メールアドレスの登録・変更・削除"]) {
-      expect(main).not.toContain(label);
-    }
+    // Issue 9 (R40): 「メールアドレスの登録・変更・削除」 works, so the menu links it.
+    expect(main).toContain('<a href="/account/mail">メールアドレスの登録・変更・削除</a>');
     const links = [...main.matchAll(/href="([^"]+)"/g)].map((m) => m[1]);
-    expect(links).toEqual(["/holds", "/loans", "/account/password", "/lists"]);
+    expect(links).toEqual(["/holds", "/loans", "/account/password", "/account/mail", "/lists"]);
     expect(main).toMatch(/<form method="post" action="\/logout">\s*<input type="hidden" name="_csrf"[^>]*>\s*<p><button type="submit">ログアウト<\/button>/);
     // The full card number is not printed on the page.
     expect(main).not.toContain(TARO.card);

@@ -126,6 +126,30 @@ async function loanOfB(db: Db, owner: TestPatron) {
 }
 // --- end issue 8: patron loans ---
 
+// issue 9 H-addr
+let mailSerial = 0;
+/** Patron B's confirmed mail address (text only B has) with a sent mail, and a snapshot of B's addresses and mail. */
+async function mailOfB(owner: TestPatron) {
+  mailSerial++;
+  const address = `otsu-only-${mailSerial}@example.net`;
+  await env.DB.prepare("DELETE FROM mail_addresses WHERE patron_id = ?").bind(owner.id).run();
+  const row = await env.DB.prepare("INSERT INTO mail_addresses (patron_id, address, confirmed_at, created_at) VALUES (?, ?, 1, 1) RETURNING id")
+    .bind(owner.id, address)
+    .first<{ id: number }>();
+  await env.DB.prepare(
+    "INSERT INTO mail_outbox (patron_id, to_address, address_id, kind, subject, body, dedupe_key, status, sent_at, created_at) VALUES (?, ?, ?, 'test_mail', ?, 'b', ?, 'sent', 2, 1)",
+  )
+    .bind(owner.id, address, row!.id, `乙さんだけのメール ${mailSerial}`, `sweep:${mailSerial}`)
+    .run();
+  const snapshot = async () => ({
+    addresses: (await env.DB.prepare("SELECT * FROM mail_addresses WHERE patron_id = ? ORDER BY id").bind(owner.id).all()).results,
+    outbox: (await env.DB.prepare("SELECT * FROM mail_outbox WHERE patron_id = ? ORDER BY id").bind(owner.id).all()).results,
+    preferences: (await env.DB.prepare("SELECT * FROM mail_preferences WHERE patron_id = ?").bind(owner.id).all()).results,
+  });
+  return { addressId: row!.id, address, snapshot };
+}
+// end issue 9 H-addr
+
 interface RouteRow {
   method: Method;
   /** The path exactly as Hono lists it (buildApp().routes). */
@@ -579,6 +603,85 @@ const ROUTES: readonly RouteRow[] = [
     },
   },
   // --- end issue 8: patron loans ---
+  // issue 9 H-addr — 「メールアドレスの登録・変更・削除」 (R40, R41): the patron is the session's; an address id of B's
+  // answers 404 (exactly as one that does not exist), shows nothing of B's and changes nothing. The link is public.
+  {
+    method: "GET",
+    path: "/account/mail",
+    access: "patron",
+    foreign: {
+      status: 200,
+      async setup({ owner }) {
+        const b = await mailOfB(owner);
+        return { path: `/account/mail?patronId=${owner.id}&id=${b.addressId}`, snapshot: b.snapshot, secret: b.address };
+      },
+    },
+  },
+  {
+    method: "POST",
+    path: "/account/mail",
+    access: "patron",
+    foreign: {
+      // A's own form without A's password: refused, and B's addresses untouched.
+      status: 400,
+      async setup({ owner }) {
+        const b = await mailOfB(owner);
+        return { path: "/account/mail", form: { patronId: String(owner.id), op: "change", address: "sweep-new@example.net" }, snapshot: b.snapshot, secret: b.address };
+      },
+    },
+  },
+  {
+    method: "POST",
+    path: "/account/mail/preferences",
+    access: "patron",
+    foreign: {
+      status: 303,
+      async setup({ owner }) {
+        const b = await mailOfB(owner);
+        return { path: "/account/mail/preferences", form: { patronId: String(owner.id), dueReminder: "1" }, snapshot: b.snapshot };
+      },
+    },
+  },
+  {
+    method: "POST",
+    path: "/account/mail/:id",
+    access: "patron",
+    foreign: {
+      status: 404,
+      async setup({ owner }) {
+        const b = await mailOfB(owner);
+        return { path: `/account/mail/${b.addressId}`, form: { op: "delete", address: b.address }, snapshot: b.snapshot, secret: b.address };
+      },
+    },
+  },
+  {
+    method: "POST",
+    path: "/account/mail/:id/resend",
+    access: "patron",
+    foreign: {
+      status: 404,
+      async setup({ owner }) {
+        const b = await mailOfB(owner);
+        await env.DB.prepare("UPDATE mail_addresses SET confirmed_at = NULL WHERE id = ?").bind(b.addressId).run();
+        return { path: `/account/mail/${b.addressId}/resend`, form: { patronId: String(owner.id) }, snapshot: b.snapshot, secret: b.address };
+      },
+    },
+  },
+  {
+    method: "POST",
+    path: "/account/mail/:id/test",
+    access: "patron",
+    foreign: {
+      status: 404,
+      async setup({ owner }) {
+        const b = await mailOfB(owner);
+        return { path: `/account/mail/${b.addressId}/test`, form: { patronId: String(owner.id) }, snapshot: b.snapshot, secret: b.address };
+      },
+    },
+  },
+  { method: "GET", path: "/mail/confirm", access: "public" },
+  { method: "POST", path: "/mail/confirm", access: "public" },
+  // end issue 9 H-addr
   // --- issue 8: circulation counter (H1) --- staff routes; the branch comes from the staff session, never the request.
   { method: "GET", path: "/staff/checkout", access: "staff" },
   { method: "POST", path: "/staff/checkout", access: "staff" },

@@ -21,6 +21,7 @@ import { bookListRoutes } from "./routes/book-lists.ts";
 import { holdsSeriesRoutes } from "./routes/holds-series.ts";
 import { holdsRoutes } from "./routes/holds.ts";
 import { loansRoutes } from "./routes/loans.ts"; // issue 8: patron loans (R30–R32)
+import { mailSettingsRoutes } from "./routes/mail-settings.ts"; // issue 9 H-addr
 // issue 8: counter lists and ILL
 import { staffConsoleRoutes } from "./routes/staff-console.ts";
 import { devMailRoutes } from "./routes/dev-mail.ts"; // issue 9 H-out
@@ -105,6 +106,7 @@ export function buildApp() {
   app.route("/", holdsSeriesRoutes);
   app.route("/", holdsRoutes);
   app.route("/", loansRoutes); // issue 8: patron loans (R30–R32)
+  app.route("/", mailSettingsRoutes); // issue 9 H-addr
   // issue 8: counter lists and ILL
   app.route("/", staffConsoleRoutes);
   app.route("/", devMailRoutes); // issue 9 H-out

@@ -37,8 +37,12 @@ export type AuditAction =
   | "item_checked_out"
   | "item_checked_in"
   | "transit_received"
-  | "hold_expired";
+  | "hold_expired"
   // --- end issue 8: circulation counter (H1) ---
+  | "mail_address_added" // issue 9 H-addr
+  | "mail_address_changed" // issue 9 H-addr
+  | "mail_address_deleted" // issue 9 H-addr
+  | "mail_address_confirmed"; // issue 9 H-addr
 
 export interface AuditEntry {
   at: number;

@@ -12,6 +12,7 @@ import { ACTIVE_HOLD_STATUSES, OBTAINABLE_ITEM_STATUSES, type ContactMethod, typ
 import type { PlacementItem } from "../domain/hold-placement.ts";
 import type { AuditAction } from "./audit.ts";
 import { d1Client, d1Statement, type Db } from "./db.ts";
+import { confirmedAddressSql } from "./mail-outbox.ts";
 
 const quoted = (values: readonly string[]) => sql.raw(`(${values.map((v) => `'${v}'`).join(",")})`);
 const ACTIVE = quoted(ACTIVE_HOLD_STATUSES);
@@ -45,7 +46,7 @@ export async function patronPlacementFacts(db: Db, patronId: number): Promise<Pa
   }>(sql`
     SELECT p.id, p.card_number, p.name, p.home_branch_id,
       (SELECT count(*) FROM holds h WHERE h.patron_id = p.id AND h.status IN ${ACTIVE}) AS active,
-      (SELECT m.id FROM mail_addresses m WHERE m.patron_id = p.id AND m.confirmed_at IS NOT NULL ORDER BY m.id LIMIT 1) AS mail_id,
+      (SELECT m.id FROM mail_addresses m WHERE m.patron_id = p.id AND ${confirmedAddressSql(sql`m`)} ORDER BY m.id LIMIT 1) AS mail_id,
       (SELECT count(*) FROM mail_addresses m WHERE m.patron_id = p.id) AS any_mail
     FROM patrons p WHERE p.id = ${patronId}`);
   if (!row) return null;

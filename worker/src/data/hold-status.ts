@@ -13,6 +13,7 @@
 import { sql } from "drizzle-orm";
 import { ACTIVE_HOLD_STATUSES, type CancelReason, type ContactMethod, type HoldStatus } from "../domain/vocabulary.ts";
 import { d1Client, d1Statement, type Db } from "./db.ts";
+import { confirmedAddressSql } from "./mail-outbox.ts";
 import { queueCopiesSql, queuePositionsSql, type QueueCopies, type QueuePosition } from "./hold-queue.ts";
 
 const ACTIVE = sql.raw(ACTIVE_HOLD_STATUSES.map((s) => `'${s}'`).join(","));
@@ -141,7 +142,7 @@ export async function loadHoldList(db: Db, patronId: number, listedSince: number
         ORDER BY g.group_id, g.group_position, g.id`,
     ),
     d1Statement(db, sql`SELECT id, code, name, phone, is_pickup FROM branches WHERE is_pickup = 1 OR code = 'chuo' ORDER BY sort_order, id`),
-    d1Statement(db, sql`SELECT EXISTS (SELECT 1 FROM mail_addresses WHERE patron_id = ${patronId} AND confirmed_at IS NOT NULL) AS has_mail`),
+    d1Statement(db, sql`SELECT EXISTS (SELECT 1 FROM mail_addresses m WHERE m.patron_id = ${patronId} AND ${confirmedAddressSql(sql`m`)}) AS has_mail`),
   ]);
   const holds = (listed!.results as unknown as RawHold[]).map(holdRow);
   const groups = new Map<number, GroupMemberRow[]>();
@@ -244,7 +245,7 @@ export function changeHoldStatements(
   db: Db,
   c: { holdId: number; patronId: number; pickupBranchId: number | null; contact: ContactMethod | null; now: number; clientAddress: string | null },
 ): D1PreparedStatement[] {
-  const confirmedMail = sql`SELECT m.id FROM mail_addresses m WHERE m.patron_id = ${c.patronId} AND m.confirmed_at IS NOT NULL`;
+  const confirmedMail = sql`SELECT m.id FROM mail_addresses m WHERE m.patron_id = ${c.patronId} AND ${confirmedAddressSql(sql`m`)}`;
   const mailId =
     c.contact === null
       ? sql`mail_address_id`
@@ -281,6 +282,6 @@ export async function isPickupBranch(db: Db, branchId: number): Promise<boolean>
 }
 
 export async function hasConfirmedMail(db: Db, patronId: number): Promise<boolean> {
-  const [row] = await db.all<{ ok: number }>(sql`SELECT EXISTS (SELECT 1 FROM mail_addresses WHERE patron_id = ${patronId} AND confirmed_at IS NOT NULL) AS ok`);
+  const [row] = await db.all<{ ok: number }>(sql`SELECT EXISTS (SELECT 1 FROM mail_addresses m WHERE m.patron_id = ${patronId} AND ${confirmedAddressSql(sql`m`)}) AS ok`);
   return Number(row?.ok ?? 0) === 1;
 }

@@ -186,6 +186,20 @@ export const MESSAGES = {
   mail_address_typo_suspected: "「@」の後ろ（ドメイン）が、よく使われるドメインと少し違います。入力に誤りがないか確認してください。",
   // end issue 9: mail address validation
   // issue 9: mail settings (R40, R41, R44; services/mail-settings.ts)
+  mail_address_limit: "メールアドレスは3つまで登録できます。新しく登録するときは、登録済みのアドレスを「変更する」か「削除する」でお手続きください。",
+  mail_address_exists: "このメールアドレスはすでに登録されています。",
+  mail_address_not_found: "そのメールアドレスは登録されていません。",
+  mail_address_changed_meanwhile: "このメールアドレスはほかの画面で変更されました。画面を開き直してから、もう一度お試しください。",
+  mail_operation_required: "「変更する」か「削除する」を選んでから「確認」を押してください。",
+  mail_password_required: "メールアドレスを登録・変更するときは、パスワードを入力してください。",
+  mail_password_wrong: "パスワードが正しくありません。メールアドレスは登録・変更されていません。",
+  mail_warning_unconfirmed: "入力されたメールアドレスに誤りがないか確認してください。このままでよければ「このまま登録する」にチェックして、もう一度「確認」を押してください。",
+  mail_already_confirmed: "このメールアドレスは確認済みです。確認メールを送る必要はありません。",
+  mail_resend_too_soon: "確認メールを送ったばかりです。1分ほどたってから、もう一度お試しください。",
+  mail_test_unconfirmed: "テストメールは確認済みのメールアドレスにだけ送信できます。先に確認メールのリンクから確認してください。",
+  mail_test_too_soon: "テストメールを送ったばかりです。しばらくたってから、もう一度お試しください。",
+  mail_link_expired: "この確認用リンクは有効期限が切れています。メール設定の画面で「確認メールを再送」を押して、新しいリンクを受け取ってください。",
+  mail_link_invalid: "この確認用リンクはすでに使われたか、正しくありません。確認済みかどうかは、ログインしてメール設定の画面でご確認ください。",
   // end issue 9: mail settings
   // issue 9: outbox and dev mailbox (services/mail-outbox.ts)
   // end issue 9: outbox and dev mailbox

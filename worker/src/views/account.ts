@@ -96,6 +96,7 @@ ${v.terminal ? terminalBanner(v.terminal) : ""}${notice(v.notice)}
 <li><a href="/holds">予約状況一覧</a></li>
 <li><a href="/loans">貸出状況一覧</a></li>
 <li><a href="/account/password">パスワード変更</a></li>
+<li><a href="/account/mail">メールアドレスの登録・変更・削除</a></li>
 <li><a href="/lists">マイブックリスト</a></li>
 </ul>
 <h2>ログアウト</h2>

@@ -21,7 +21,7 @@ export interface ShellContent {
   /** A shell that also carries a page's island, kept after `main` (/_shell/login/: the login form's;
    *  /_shell/holds-series/: the 順番予約 form's 「上へ」「下へ」, issue 7 item 4; /_shell/holds/: 「予約状況一覧」's HoldList;
    *  /_shell/loans/: 「貸出状況一覧」's LoanList, issue 8 item 5). */
-  shell?: "login" | "holds-series" | "holds" | "loans";
+  shell?: "login" | "holds-series" | "holds" | "loans" | "mail"; // "mail": issue 9 H-addr (MailSettings island)
   /**
    * Issue 8 item 6: the local clock's day (c.var.testDay; only ever set in local development), shown at the top of
    * the header as 「テスト用の日付: 2026-12-10」 so nobody mistakes a demo's moved day for the real one.
@@ -34,7 +34,7 @@ export function testDayBanner(day: Day): string {
   return `<p class="test-day" role="status">テスト用の日付: ${day}</p>`;
 }
 
-const SHELL_PATHS = { default: "/_shell/", login: "/_shell/login/", "holds-series": "/_shell/holds-series/", holds: "/_shell/holds/", loans: "/_shell/loans/" } as const;
+const SHELL_PATHS = { default: "/_shell/", login: "/_shell/login/", "holds-series": "/_shell/holds-series/", holds: "/_shell/holds/", loans: "/_shell/loans/", mail: "/_shell/mail/" /* issue 9 H-addr */ } as const;
 const shellCache = new Map<string, string>();
 
 async function loadShell(env: Env, path: string): Promise<string> {
