@@ -362,6 +362,8 @@ describe("R41 confirmation", () => {
     const [row] = await addressesOf(p.id);
     // Issued over a minute ago (RESEND_GAP_MS): a resend is allowed.
     await env.DB.prepare("UPDATE mail_addresses SET confirm_expires_at = confirm_expires_at - 120000 WHERE id = ?").bind(row!.id).run();
+    // The first confirmation is still waiting (say the provider was down: its retry is an hour away).
+    await env.DB.prepare("UPDATE mail_outbox SET status = 'pending', sent_at = NULL, next_attempt_at = ? WHERE patron_id = ? AND kind = 'address_confirmation'").bind(Date.now() + 3_600_000, p.id).run();
     const res = await client.request(`/account/mail/${row!.id}/resend`, { form: {} });
     expect(res.status).toBe(303);
     expect(res.headers.get("location")).toBe("/account/mail?done=resent");
@@ -369,6 +371,10 @@ describe("R41 confirmation", () => {
     expect(mails).toHaveLength(2);
     const newToken = tokenOf(mails[1]!.body);
     expect(newToken).not.toBe(token);
+    // The first confirmation, still waiting, carries a link that no longer works: cancelled, never sent.
+    const states = await env.DB.prepare("SELECT status, last_error FROM mail_outbox WHERE patron_id = ? AND kind = 'address_confirmation' ORDER BY id").bind(p.id).all();
+    expect(states.results[0]).toEqual({ status: "cancelled", last_error: "superseded" });
+    expect(states.results[1]).toMatchObject({ last_error: null });
     await client.page("/account/mail");
     const soon = await client.request(`/account/mail/${row!.id}/resend`, { json: {} });
     expect(soon.status).toBe(429);

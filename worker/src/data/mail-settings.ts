@@ -9,7 +9,7 @@
 //   addAddressStatements / changeAddressStatements / deleteAddressStatements / resendStatements / testMailStatement
 //   / confirmStatements / preferencesStatement   the writes (run with runWrite: the first statement's changes)
 import { sql, type SQL } from "drizzle-orm";
-import { MAIL_ADDRESS_LIMIT, MAIL_CONFIRM_TTL_MS, TEST_MAIL_INTERVAL_MS } from "../domain/policy.ts";
+import { MAIL_ADDRESS_LIMIT, MAIL_CONFIRM_TTL_MS, TEST_MAIL_INTERVAL_MS, RESEND_GAP_MS } from "../domain/policy.ts";
 import type { OutboxKind, OutboxStatus } from "../domain/vocabulary.ts";
 import { d1Client, d1Statement, type Db } from "./db.ts";
 import { confirmedAddressSql } from "./mail-outbox.ts";
@@ -258,9 +258,6 @@ export function deleteAddressStatements(
   ];
 }
 
-/** R41: a link may be issued again only this long after the last one (a button pressed twice sends one mail). */
-export const RESEND_GAP_MS = 60_000;
-
 /** R41 「確認メールを再送」: a new link for an unconfirmed address (the old one stops working), and its row. */
 export function resendStatements(db: Db, c: { patronId: number; addressId: number; link: IssueLink; now: number }): D1PreparedStatement[] {
   return [
@@ -269,6 +266,13 @@ export function resendStatements(db: Db, c: { patronId: number; addressId: numbe
       sql`UPDATE mail_addresses SET confirm_token_hash = ${c.link.tokenHash}, confirm_expires_at = ${c.now + MAIL_CONFIRM_TTL_MS}, updated_at = ${c.now}
         WHERE id = ${c.addressId} AND patron_id = ${c.patronId} AND confirmed_at IS NULL
           AND (confirm_expires_at IS NULL OR confirm_expires_at <= ${c.now + MAIL_CONFIRM_TTL_MS - RESEND_GAP_MS})`,
+    ),
+    // The earlier link is void now: its confirmation, if still waiting, is cancelled rather than sent with a dead link.
+    d1Statement(
+      db,
+      sql`UPDATE mail_outbox SET status = 'cancelled', ended_at = ${c.now}, last_error = 'superseded'
+        WHERE address_id = ${c.addressId} AND kind = 'address_confirmation' AND status = 'pending'
+          AND EXISTS (SELECT 1 FROM mail_addresses WHERE id = ${c.addressId} AND confirm_token_hash = ${c.link.tokenHash})`,
     ),
     confirmationStatement(db, c.patronId, c.link, c.now),
   ];

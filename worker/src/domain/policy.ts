@@ -43,6 +43,8 @@ export const MAIL_ADDRESS_LIMIT = 3;
 // Mail (issue 9). R41: the confirmation link works once, for a limited time.
 /** R41: a confirmation link works for 24 hours after it was sent (then 「確認メールを再送」 issues a new one). */
 export const MAIL_CONFIRM_TTL_MS = 24 * 60 * 60_000;
+/** R41: 「確認メールを再送」 issues a new link at most this often (a button pressed twice sends one mail). */
+export const RESEND_GAP_MS = 60_000;
 /** R20: the ready notice goes on the day after the hold became ready (用意できた日の翌日), from this Tokyo hour on. */
 export const READY_NOTICE_HOUR = 8;
 /** Issue 9 item 6: 「返却期限のお知らせ」 goes this many days before the due date (opt-in). */
