@@ -16,6 +16,7 @@ import { MESSAGES } from "../../worker/src/domain/messages.ts";
 import { MAIL_ADDRESS_LIMIT, MAIL_CONFIRM_TTL_MS, TEST_MAIL_INTERVAL_MS } from "../../worker/src/domain/policy.ts";
 import { sha256Hex } from "../../worker/src/services/tokens.ts";
 import { demoDb, insertPatron, type TestPatron } from "../support/accounts.ts";
+import { insertHold } from "../support/factories.ts";
 import { TestClient, mainOf, textOf } from "../support/session-client.ts";
 
 let db: Db;
@@ -402,6 +403,18 @@ describe("R41 confirmation", () => {
     expect(await outboxOf(p.id, "hold_ready")).toHaveLength(1);
     const { html: after } = await client.page("/account/mail");
     expect(textOf(mainOf(after))).toContain("確認済み");
+  });
+
+  it("R20, R41: a hold with contact メール while no address is confirmed — the page says its notice cannot go, and stops saying so once one is confirmed", async () => {
+    const { p, client } = await patron();
+    const unconfirmed = await insertAddress(p.id, fresh(), false);
+    await insertHold(db, { patronId: p.id, contact: "mail", status: "waiting" });
+    await insertHold(db, { patronId: p.id, contact: "mail", status: "cancelled", cancelledAt: Date.now(), cancelReason: "patron" });
+    const before = textOf(mainOf((await client.page("/account/mail")).html));
+    expect(before).toContain("連絡方法が「メール」の予約が1件ありますが、確認済みのメールアドレスがないため");
+    await env.DB.prepare("UPDATE mail_addresses SET confirmed_at = ? WHERE id = ?").bind(Date.now(), unconfirmed.id).run();
+    const after = textOf(mainOf((await client.page("/account/mail")).html));
+    expect(after).not.toContain("確認済みのメールアドレスがないため");
   });
 
   it("R41: a malformed token answers the invalid-link page (404) and never a 500", async () => {

@@ -10,7 +10,7 @@
 //   / confirmStatements / preferencesStatement   the writes (run with runWrite: the first statement's changes)
 import { sql, type SQL } from "drizzle-orm";
 import { MAIL_ADDRESS_LIMIT, MAIL_CONFIRM_TTL_MS, TEST_MAIL_INTERVAL_MS, RESEND_GAP_MS } from "../domain/policy.ts";
-import type { OutboxKind, OutboxStatus } from "../domain/vocabulary.ts";
+import { ACTIVE_HOLD_STATUSES, type OutboxKind, type OutboxStatus } from "../domain/vocabulary.ts";
 import { d1Client, d1Statement, type Db } from "./db.ts";
 import { confirmedAddressSql } from "./mail-outbox.ts";
 
@@ -59,8 +59,11 @@ interface RawAddress {
 const num = (v: number | null): number | null => (v === null ? null : Number(v));
 
 /** The patron's addresses (in the order they were registered), each with its last mail; and the preferences. */
-export async function loadMailSettings(db: Db, patronId: number): Promise<{ addresses: MailAddressRow[]; preferences: MailPreferencesRow }> {
-  const [listed, prefs] = await d1Client(db).batch([
+export async function loadMailSettings(
+  db: Db,
+  patronId: number,
+): Promise<{ addresses: MailAddressRow[]; preferences: MailPreferencesRow; unannouncedMailHolds: number }> {
+  const [listed, prefs, unannounced] = await d1Client(db).batch([
     d1Statement(
       db,
       sql`WITH last AS (
@@ -79,6 +82,13 @@ export async function loadMailSettings(db: Db, patronId: number): Promise<{ addr
         ORDER BY m.created_at, m.id`,
     ),
     d1Statement(db, sql`SELECT due_reminder, shelf_reminder FROM mail_preferences WHERE patron_id = ${patronId}`),
+    // R20, R41: active holds whose contact is メール while no address of the patron's is confirmed — nobody will be told.
+    d1Statement(
+      db,
+      sql`SELECT count(*) AS n FROM holds
+        WHERE patron_id = ${patronId} AND contact = 'mail' AND status IN (${sql.join(ACTIVE_HOLD_STATUSES.map((st) => sql`${st}`), sql`, `)})
+          AND NOT EXISTS (SELECT 1 FROM mail_addresses m WHERE m.patron_id = ${patronId} AND ${confirmedAddressSql(sql`m`)})`,
+    ),
   ]);
   const addresses = (listed!.results as unknown as RawAddress[]).map((r) => ({
     id: Number(r.id),
@@ -94,7 +104,11 @@ export async function loadMailSettings(db: Db, patronId: number): Promise<{ addr
     lastTestAt: num(r.last_test_at),
   }));
   const p = (prefs!.results as { due_reminder: number; shelf_reminder: number }[])[0];
-  return { addresses, preferences: { dueReminder: Number(p?.due_reminder ?? 0) === 1, shelfReminder: Number(p?.shelf_reminder ?? 0) === 1 } };
+  return {
+    addresses,
+    preferences: { dueReminder: Number(p?.due_reminder ?? 0) === 1, shelfReminder: Number(p?.shelf_reminder ?? 0) === 1 },
+    unannouncedMailHolds: Number((unannounced!.results[0] as { n: number } | undefined)?.n ?? 0),
+  };
 }
 
 /** What a confirmation row and the notices to the other addresses say (composed by the service, plain text). */

@@ -49,11 +49,13 @@ export interface MailSettings {
   limit: number;
   /** R40: another address may be registered. */
   canAdd: boolean;
+  /** R20, R41: active holds with contact メール while no address is confirmed: their notices cannot go. */
+  unannouncedMailHolds: number;
 }
 
 export async function mailSettings(db: Db, patronId: number): Promise<MailSettings> {
-  const { addresses, preferences } = await loadMailSettings(db, patronId);
-  return { addresses, preferences, limit: MAIL_ADDRESS_LIMIT, canAdd: addresses.length < MAIL_ADDRESS_LIMIT };
+  const { addresses, preferences, unannouncedMailHolds } = await loadMailSettings(db, patronId);
+  return { addresses, preferences, limit: MAIL_ADDRESS_LIMIT, canAdd: addresses.length < MAIL_ADDRESS_LIMIT, unannouncedMailHolds };
 }
 
 /** When 「テストメールを送信」 works again for this address (TEST_MAIL_INTERVAL_MS after the last), or null: now. */

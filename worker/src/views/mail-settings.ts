@@ -180,6 +180,11 @@ ${errorBox("mail-errors", v.form?.error)}
 <p class="hint">「.」（ドット）が2つ続くアドレスや、「@」の直前が「.」のアドレスには、図書館からメールを送信できません。</p>
 ${s.addresses.length ? h`<ul class="mail-addresses">${s.addresses.map((a, i) => addressItem(a, i + 1, v))}</ul>` : h`<p>まだメールアドレスは登録されていません。</p>`}
 ${
+  s.unannouncedMailHolds > 0
+    ? h`<p class="note mail-unannounced">連絡方法が「メール」の予約が${s.unannouncedMailHolds}件ありますが、確認済みのメールアドレスがないため、ご用意できたお知らせのメールは届きません。メールアドレスを登録して確認するか、<a href="/holds">予約状況一覧</a>で状態とお取り置き期限をご確認ください。</p>`
+    : ""
+}
+${
   s.canAdd
     ? h`<section class="mail-new" aria-labelledby="mail-new-title"><h2 id="mail-new-title">メールアドレスを登録する</h2>
 <form method="post" action="/account/mail" class="mail-form mail-add" id="mail-new-form">${v.csrf}
