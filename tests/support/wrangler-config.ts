@@ -1,7 +1,7 @@
 // wrangler.toml's configurations: the top level and each [env.NAME], each with the [vars] it would deploy with
 // (wrangler does not inherit [vars] into an environment). A small reader for the file's own shapes: table headers,
-// key = "string" lines, and `vars = { K = "v", … }` inline tables. (The same reader as tests/worker/local-clock.test.ts,
-// for the dev mailbox's proof, issue 9 item 7.)
+// key = "string" lines, and `vars = { K = "v", … }` inline tables. The local clock's and the dev mailbox's proofs
+// that no deployed configuration turns them on (tests/worker/local-clock.test.ts, dev-mailbox.test.ts) read it.
 export function wranglerConfigurations(text: string): Map<string, Record<string, string>> {
   const configs = new Map<string, Record<string, string>>([["(top level)", {}]]);
   let table = "";

@@ -11,6 +11,7 @@ import { onMount } from "solid-js";
 import * as v from "valibot";
 import { checkMailAddress, MailAddressSchema } from "../../../worker/src/domain/mail-address.ts";
 import { MESSAGES, type ReasonCode } from "../../../worker/src/domain/messages.ts";
+import { replaceMain } from "./list-action.ts";
 
 interface Answer {
   done?: string;
@@ -75,23 +76,6 @@ function checkTyped(input: HTMLInputElement): void {
   say(hint, warnings.map((w) => `${message(w.code)}${w.suggestion ? ` 「${w.suggestion}」ではありませんか。` : ""}`));
 }
 
-async function replaceMain(main: HTMLElement, next: string): Promise<void> {
-  const res = await fetch(next, { headers: { accept: "text/html" } });
-  const fresh = new DOMParser().parseFromString(await res.text(), "text/html").querySelector("main");
-  if (!res.ok || !fresh) {
-    window.location.assign(next);
-    return;
-  }
-  for (const island of Array.from(fresh.querySelectorAll("astro-island"))) island.remove();
-  const keep = Array.from(main.querySelectorAll(":scope > astro-island"));
-  main.replaceChildren(...Array.from(fresh.childNodes).map((n) => document.importNode(n, true)), ...keep);
-  history.replaceState(null, "", next);
-  const status = main.querySelector<HTMLElement>("[role=status]");
-  if (status) {
-    status.setAttribute("tabindex", "-1");
-    status.focus();
-  }
-}
 
 export default function MailSettings() {
   onMount(() => {

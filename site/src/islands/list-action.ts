@@ -67,25 +67,32 @@ export function enhanceListAction(main: HTMLElement, a: ListAction): void {
         button?.removeAttribute("disabled");
         return;
       }
-      const next = a.next(id);
-      const page = await fetch(next, { headers: { accept: "text/html" } });
-      const fresh = new DOMParser().parseFromString(await page.text(), "text/html").querySelector("main");
-      if (!page.ok || !fresh) {
-        window.location.assign(next);
-        return;
-      }
-      for (const island of Array.from(fresh.querySelectorAll("astro-island"))) island.remove();
-      const keep = Array.from(main.querySelectorAll(":scope > astro-island"));
-      main.replaceChildren(...Array.from(fresh.childNodes).map((n) => document.importNode(n, true)), ...keep);
-      history.replaceState(null, "", next);
-      const status = main.querySelector<HTMLElement>("[role=status]");
-      if (status) {
-        status.setAttribute("tabindex", "-1");
-        status.focus();
-      }
+      await replaceMain(main, a.next(id));
     } catch {
       say(box, ["通信できませんでした。もう一度お試しください。"]);
       button?.removeAttribute("disabled");
     }
   });
+}
+
+/**
+ * After a write: the page the Worker renders for `next` replaces <main> (the island itself stays), the address bar
+ * says `next`, and focus goes to the page's status line. If that page cannot be had, the browser goes there.
+ */
+export async function replaceMain(main: HTMLElement, next: string): Promise<void> {
+  const res = await fetch(next, { headers: { accept: "text/html" } });
+  const fresh = new DOMParser().parseFromString(await res.text(), "text/html").querySelector("main");
+  if (!res.ok || !fresh) {
+    window.location.assign(next);
+    return;
+  }
+  for (const island of Array.from(fresh.querySelectorAll("astro-island"))) island.remove();
+  const keep = Array.from(main.querySelectorAll(":scope > astro-island"));
+  main.replaceChildren(...Array.from(fresh.childNodes).map((n) => document.importNode(n, true)), ...keep);
+  history.replaceState(null, "", next);
+  const status = main.querySelector<HTMLElement>("[role=status]");
+  if (status) {
+    status.setAttribute("tabindex", "-1");
+    status.focus();
+  }
 }

@@ -15,15 +15,20 @@ export interface ClockConfig {
 
 const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
 
-export function localClockAllowed(env: ClockConfig): boolean {
-  if (env.LOCAL_CLOCK !== "on") return false;
+/** A plain http:// origin on this machine (localhost, 127.0.0.1, [::1]): what no deployment has. Local-only features
+ *  (the local clock; the dev mailbox, worker/src/mail/dev-mailbox.ts) need it beside their own .dev.vars switch. */
+export function isLoopbackHttpOrigin(siteOrigin: string | undefined): boolean {
   let origin: URL;
   try {
-    origin = new URL(env.SITE_ORIGIN ?? "");
+    origin = new URL(siteOrigin ?? "");
   } catch {
     return false;
   }
   return origin.protocol === "http:" && LOOPBACK_HOSTS.has(origin.hostname);
+}
+
+export function localClockAllowed(env: ClockConfig): boolean {
+  return env.LOCAL_CLOCK === "on" && isLoopbackHttpOrigin(env.SITE_ORIGIN);
 }
 
 /**

@@ -14,6 +14,7 @@
 import { desc, eq, sql } from "drizzle-orm";
 import { devMail } from "../../../db/schema/index.ts";
 import { d1Client, d1Statement, type Db } from "../data/db.ts";
+import { isLoopbackHttpOrigin } from "../domain/local-clock.ts";
 import type { MailTransport, OutgoingMail, SendResult } from "./transport.ts";
 
 export interface DevMailboxConfig {
@@ -21,17 +22,8 @@ export interface DevMailboxConfig {
   SITE_ORIGIN?: string;
 }
 
-const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
-
 export function devMailboxAllowed(env: DevMailboxConfig): boolean {
-  if (env.DEV_MAILBOX !== "on") return false;
-  let origin: URL;
-  try {
-    origin = new URL(env.SITE_ORIGIN ?? "");
-  } catch {
-    return false;
-  }
-  return origin.protocol === "http:" && LOOPBACK_HOSTS.has(origin.hostname);
+  return env.DEV_MAILBOX === "on" && isLoopbackHttpOrigin(env.SITE_ORIGIN);
 }
 
 // Headers Cloudflare Email Service sets itself (E_HEADER_NOT_ALLOWED) or wants in an API field

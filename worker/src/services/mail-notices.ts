@@ -33,22 +33,10 @@ import {
 } from "../domain/mail-notices.ts";
 import { DUE_REMINDER_DAYS_BEFORE } from "../domain/policy.ts";
 import type { OutboxKind } from "../domain/vocabulary.ts";
+import type { ClaimedRow } from "../data/mail-outbox.ts";
 
-/** An outbox row as the sender claimed it. */
-export interface ClaimedMail {
-  id: number;
-  kind: OutboxKind;
-  patronId: number | null;
-  toAddress: string;
-  addressId: number | null;
-  holdId: number | null;
-  loanId: number | null;
-  subject: string | null;
-  body: string | null;
-  eventKey: string;
-  /** The attempt this is (1 for the first). */
-  attempt: number;
-}
+/** An outbox row as the sender claimed it (data/mail-outbox.ts claimDueMail). */
+export type ClaimedMail = ClaimedRow;
 
 export interface ComposeContext {
   now: number;

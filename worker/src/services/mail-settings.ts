@@ -30,7 +30,8 @@ import {
   type IssueLink,
   type MailAddressRow,
 } from "../data/mail-settings.ts";
-import { checkMailAddress, type MailAddressWarning } from "../domain/mail-address.ts";
+import type { MailAddressWarning } from "../domain/mail-address.ts";
+import { decideAddressSlot } from "../domain/mail-settings.ts";
 import { MESSAGES } from "../domain/messages.ts";
 import { MAIL_ADDRESS_LIMIT, MAIL_CONFIRM_TTL_MS, TEST_MAIL_INTERVAL_MS } from "../domain/policy.ts";
 import type { Env } from "../env.ts";
@@ -182,29 +183,32 @@ function warned(address: string, warnings: MailAddressWarning[]): AddressOutcome
   return { kind: "warned", address, warnings: warnings.map((w) => ({ ...w, message: MESSAGES[w.code] })) };
 }
 
-/** R42: the address as it will be stored, or every reason it is refused (field address). */
-function checked(input: string): { address: string; warnings: MailAddressWarning[]; reasons: Reason[] } {
-  const c = checkMailAddress(input);
-  return c.ok ? { address: c.address, warnings: c.warnings, reasons: [] } : { address: "", warnings: [], reasons: c.reasons.map((r) => reason(r, "address")) };
-}
-
 function byId(addresses: MailAddressRow[], id: number): MailAddressRow | undefined {
   return addresses.find((a) => a.id === id);
+}
+
+/** The decision of domain/mail-settings.ts, asked together with the password: every reason at once, or the address. */
+async function decideWithPassword(db: Db, env: MailEnv, input: AddressInput, addresses: MailAddressRow[], slotId: number | null) {
+  const d = decideAddressSlot({ addresses, slotId, typed: input.address, keep: input.keep });
+  if (d.kind === "unchanged" || d.kind === "warned") return d;
+  const pw = await askPassword(db, env, input.patronId, input, input.now);
+  const reasons = [...(d.kind === "refused" ? d.reasons.map((r) => reason(r.code, r.field)) : []), ...pw.reasons];
+  if (d.kind === "refused" || reasons.length > 0) {
+    await release(db, pw.reservationId);
+    throw refusal("bad_request", reasons);
+  }
+  return { kind: "ok" as const, address: d.address, reservationId: pw.reservationId };
 }
 
 /** R40, R41: a new address (「変更する」 on the empty slot). */
 export async function addAddress(db: Db, env: MailEnv, input: AddressInput): Promise<AddressOutcome> {
   const { addresses } = await loadMailSettings(db, input.patronId);
-  const c = checked(input.address);
-  const reasons = [...c.reasons];
-  if (addresses.length >= MAIL_ADDRESS_LIMIT) reasons.unshift(reason("mail_address_limit"));
-  if (c.reasons.length === 0 && addresses.some((a) => a.address === c.address)) reasons.push(reason("mail_address_exists", "address"));
-  if (reasons.length === 0 && c.warnings.length > 0 && !input.keep) return warned(c.address, c.warnings);
-  const pw = await askPassword(db, env, input.patronId, input, input.now);
-  if (reasons.length > 0 || pw.reasons.length > 0) {
-    await release(db, pw.reservationId);
-    throw refusal("bad_request", [...reasons, ...pw.reasons]);
-  }
+  const d = await decideWithPassword(db, env, input, addresses, null);
+  if (d.kind === "warned") return warned(d.address, d.warnings);
+  // The empty slot has no address of its own to be "unchanged" against (decideAddressSlot never answers it here).
+  if (d.kind === "unchanged") throw refusal("bad_request", [reason("mail_address_exists", "address")]);
+  const c = { address: d.address };
+  const pw = { reservationId: d.reservationId };
   const { link } = await newLink(env);
   const added = await runWrite(
     db,
@@ -231,17 +235,11 @@ export async function changeAddress(db: Db, env: MailEnv, input: AddressInput & 
   const { addresses } = await loadMailSettings(db, input.patronId);
   const current = byId(addresses, input.addressId);
   if (!current) throw refusal("not_found", [reason("mail_address_not_found")]);
-  const c = checked(input.address);
-  const reasons = [...c.reasons];
-  // The same address again: nothing to change (a retried request after it was changed also lands here).
-  if (c.reasons.length === 0 && c.address === current.address) return { kind: "unchanged", addressId: current.id, address: current.address };
-  if (c.reasons.length === 0 && addresses.some((a) => a.address === c.address && a.id !== current.id)) reasons.push(reason("mail_address_exists", "address"));
-  if (reasons.length === 0 && c.warnings.length > 0 && !input.keep) return warned(c.address, c.warnings);
-  const pw = await askPassword(db, env, input.patronId, input, input.now);
-  if (reasons.length > 0 || pw.reasons.length > 0) {
-    await release(db, pw.reservationId);
-    throw refusal("bad_request", [...reasons, ...pw.reasons]);
-  }
+  const d = await decideWithPassword(db, env, input, addresses, current.id);
+  if (d.kind === "unchanged") return { kind: "unchanged", addressId: current.id, address: current.address };
+  if (d.kind === "warned") return warned(d.address, d.warnings);
+  const c = { address: d.address };
+  const pw = { reservationId: d.reservationId };
   const { link } = await newLink(env);
   const changed = await runWrite(
     db,
