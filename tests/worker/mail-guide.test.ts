@@ -61,7 +61,7 @@ describe("the guide page for mail (R40–R44)", () => {
     expect(flat(text)).toContain("「.」（ドット）が2つ続くアドレス（例：taro..yamada@docomo.ne.jp）");
     expect(flat(text)).toContain("「@」の直前が「.」のアドレス（例：taro.@ezweb.ne.jp）");
     expect(text).toContain("登録できません");
-    for (const words of ["大文字と小文字", "「-」（ハイフン）と「_」（アンダーバー）", "「,」（カンマ）", "「dokomo」", "「softbank」と「vodafone」", "「このまま登録する」", "半角に直して登録します"]) {
+    for (const words of ["大文字と小文字", "「-」（ハイフン）と「_」（アンダーバー）の取り違え", "「,」（カンマ）が入ったアドレスは登録せず、「.」（ドット）の間違いではないかをお知らせします", "「dokomo」", "「softbank」と「vodafone」", "「このまま登録する」", "半角に直して登録します"]) {
       expect(text).toContain(words);
     }
   });
