@@ -486,8 +486,8 @@ describe("issue 9 item 8: what the patron sees, and 「テストメールを送�
     expect(res.status).toBe(303);
     expect(res.headers.get("location")).toBe("/account/mail?done=test");
     const [row] = await outboxOf(p.id, "test_mail");
-    expect(row!.dedupe_key).toMatch(new RegExp(`^test:${a.id}:\\d+$`));
-    expect(Number(row!.dedupe_key.split(":")[2])).toBe(Math.floor((row as unknown as { created_at: number }).created_at / TEST_MAIL_INTERVAL_MS));
+    expect(row!.dedupe_key).toMatch(new RegExp(`^test:${a.id}:\\d+:\\d+$`));
+    expect(Number(row!.dedupe_key.split(":")[3])).toBe(Math.floor((row as unknown as { created_at: number }).created_at / TEST_MAIL_INTERVAL_MS));
     const { html } = await client.page("/account/mail?done=test");
     expect(textOf(mainOf(html))).toContain("テストメールを送りました");
     expect(textOf(mainOf(html))).toContain("以降に送信できます");
@@ -500,6 +500,20 @@ describe("issue 9 item 8: what the patron sees, and 「テストメールを送�
     const refused = await client.request(`/account/mail/${u.id}/test`, { json: {} });
     expect(refused.status).toBe(409);
     expect(await codesOf(refused)).toEqual(["mail_test_unconfirmed"]);
+  });
+
+  it("「テストメールを送信」 for a new address that SQLite gave the id of one just deleted: sent at once, not throttled by the deleted one's", async () => {
+    const { p, client } = await patron();
+    const old = await insertAddress(p.id);
+    expect((await client.request(`/account/mail/${old.id}/test`, { form: {} })).status).toBe(303);
+    await env.DB.prepare("DELETE FROM mail_addresses WHERE id = ?").bind(old.id).run();
+    await env.DB.prepare("INSERT INTO mail_addresses (id, patron_id, address, confirmed_at, created_at) VALUES (?, ?, ?, ?, ?)")
+      .bind(old.id, p.id, fresh(), Date.now(), Date.now())
+      .run();
+    const res = await client.request(`/account/mail/${old.id}/test`, { form: {} });
+    expect(res.status).toBe(303);
+    expect(res.headers.get("location")).toBe("/account/mail?done=test");
+    expect(await outboxOf(p.id, "test_mail")).toHaveLength(2);
   });
 
   it("issue 9 item 6: the reminders form saves 「返却期限のお知らせ」 and the hold shelf's reminder (one upsert), shown checked", async () => {

@@ -294,14 +294,16 @@ export function resendStatements(db: Db, c: { patronId: number; addressId: numbe
 
 /**
  * Issue 9 item 8 「テストメールを送信」: one row to a confirmed address of the patron's, at most one per
- * TEST_MAIL_INTERVAL_MS — the event key `test:{addressId}:{floor(now / interval)}` and a guard on the last one.
+ * TEST_MAIL_INTERVAL_MS — the event key `test:{addressId}:{address created_at}:{floor(now / interval)}` and a guard on
+ * the last one. The address's created_at is in the key because SQLite gives a new address the id of one just deleted:
+ * without it, the deleted address's test mail would throttle the new one.
  */
 export function testMailStatement(db: Db, c: { patronId: number; addressId: number; mail: ComposedMail; now: number }): D1PreparedStatement {
   const slot = Math.floor(c.now / TEST_MAIL_INTERVAL_MS);
   return d1Statement(
     db,
     sql`INSERT INTO mail_outbox (patron_id, to_address, address_id, kind, subject, body, dedupe_key, status, next_attempt_at, created_at)
-      SELECT m.patron_id, m.address, m.id, 'test_mail', ${c.mail.subject}, ${c.mail.body}, ${`test:${c.addressId}:${slot}`}, 'pending', ${c.now}, ${c.now}
+      SELECT m.patron_id, m.address, m.id, 'test_mail', ${c.mail.subject}, ${c.mail.body}, 'test:' || m.id || ':' || m.created_at || ':' || ${String(slot)}, 'pending', ${c.now}, ${c.now}
       FROM mail_addresses m
       WHERE m.id = ${c.addressId} AND m.patron_id = ${c.patronId} AND ${confirmedAddressSql(sql`m`)}
         AND NOT EXISTS (SELECT 1 FROM mail_outbox t WHERE t.address_id = m.id AND t.kind = 'test_mail' AND t.created_at > ${c.now - TEST_MAIL_INTERVAL_MS})
