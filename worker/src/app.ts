@@ -89,6 +89,10 @@ export function buildApp() {
   app.use(clockContext);
   app.use(sessionMiddleware);
   app.use(cartCountInHeader);
+  // issue 10 pwa: middleware
+  // end issue 10 pwa
+  // issue 10 budgets: middleware
+  // end issue 10 budgets
 
   // The trivial endpoint the benchmarks compare against.
   app.get("/health", (c) => c.text("ok"));
@@ -110,6 +114,12 @@ export function buildApp() {
   // issue 8: counter lists and ILL
   app.route("/", staffConsoleRoutes);
   app.route("/", devMailRoutes); // issue 9 H-out
+  // issue 10 pwa: routes
+  // end issue 10 pwa
+  // issue 10 card: routes
+  // end issue 10 card
+  // issue 10 budgets: routes
+  // end issue 10 budgets
 
   app.notFound(async (c) => {
     if (wantsHtml(c.req.path, c.req.header("accept"))) {

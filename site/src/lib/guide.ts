@@ -20,6 +20,10 @@ const pages: [slug: string, title: string, rules: string][] = [
   ["loans", "貸出状況と貸出延長", "R30–R32"],
   // Issue 9: published with the mail settings, the confirmation and the ready notice (R40–R44).
   ["mail", "メールアドレスの登録と、メールが届かないとき", "R40–R44"],
+  // issue 10 pwa
+  // end issue 10 pwa
+  // issue 10 card
+  // end issue 10 card
   ["browsers", "対応ブラウザ", "R50"],
 ];
 

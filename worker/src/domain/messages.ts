@@ -211,6 +211,12 @@ export const MESSAGES = {
   bad_request: "入力内容を確認してください。",
   bad_body: "送信された内容を読み取れませんでした。ページを開き直して、もう一度お試しください。",
   method_not_allowed: "この操作はできません。",
+  // issue 10 pwa
+  // end issue 10 pwa
+  // issue 10 card
+  // end issue 10 card
+  // issue 10 budgets
+  // end issue 10 budgets
   internal: "ただいま処理できませんでした。しばらくしてからもう一度お試しください。",
 } as const;
 
