@@ -27,6 +27,7 @@ import { staffConsoleRoutes } from "./routes/staff-console.ts";
 import { devMailRoutes } from "./routes/dev-mail.ts"; // issue 9 H-out
 import { dbContext, sessionMiddleware } from "./middleware/session.ts";
 import { clockContext } from "./middleware/clock.ts";
+import { cardRoutes } from "./routes/card.ts"; // issue 10 card
 
 function wantsHtml(path: string, accept: string | undefined): boolean {
   return !path.startsWith("/api/") && (accept ?? "").includes("text/html");
@@ -117,6 +118,7 @@ export function buildApp() {
   // issue 10 pwa: routes
   // end issue 10 pwa
   // issue 10 card: routes
+  app.route("/", cardRoutes); // R50: 「利用カード（バーコード）」
   // end issue 10 card
   // issue 10 budgets: routes
   // end issue 10 budgets

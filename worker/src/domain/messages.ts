@@ -214,6 +214,9 @@ export const MESSAGES = {
   // issue 10 pwa
   // end issue 10 pwa
   // issue 10 card
+  codabar_empty: "図書館カード番号が登録されていないため、バーコードを表示できません。窓口にお問い合わせください。",
+  codabar_character_invalid: "図書館カード番号にバーコード（NW-7）で表せない文字が含まれているため、バーコードを表示できません。窓口にお問い合わせください。",
+  codabar_guard_invalid: "バーコード（NW-7）のスタート・ストップ文字は A〜D のいずれかです。",
   // end issue 10 card
   // issue 10 budgets
   // end issue 10 budgets

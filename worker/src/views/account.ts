@@ -98,7 +98,7 @@ ${v.terminal ? terminalBanner(v.terminal) : ""}${notice(v.notice)}
 <li><a href="/account/password">パスワード変更</a></li>
 <li><a href="/account/mail">メールアドレスの登録・変更・削除</a></li>
 <li><a href="/lists">マイブックリスト</a></li>
-<!-- issue 10 card --><!-- end issue 10 card -->
+<!-- issue 10 card --><li><a href="/account/card">利用カード（バーコード）</a></li><!-- end issue 10 card -->
 </ul>
 <h2>ログアウト</h2>
 <p>共用のパソコンや館内OPACでは、使い終わったら必ずログアウトしてください。</p>
