@@ -603,6 +603,18 @@ const ROUTES: readonly RouteRow[] = [
     },
   },
   // --- end issue 8: patron loans ---
+  // issue 10 card — 「利用カード（バーコード）」 (R50): the number is the session's; a query naming B shows nothing of B's.
+  {
+    method: "GET",
+    path: "/account/card",
+    access: "patron",
+    foreign: {
+      status: 200,
+      async setup({ owner }) {
+        return { path: `/account/card?patronId=${owner.id}&card=${owner.cardNumber}`, snapshot: () => patronRow(owner), secret: owner.cardNumber };
+      },
+    },
+  },
   // issue 9 H-addr — 「メールアドレスの登録・変更・削除」 (R40, R41): the patron is the session's; an address id of B's
   // answers 404 (exactly as one that does not exist), shows nothing of B's and changes nothing. The link is public.
   {
