@@ -23,6 +23,7 @@ const pages: [slug: string, title: string, rules: string][] = [
   // issue 10 pwa
   // end issue 10 pwa
   // issue 10 card
+  ["card", "利用カード（バーコード）", "R50"],
   // end issue 10 card
   ["browsers", "対応ブラウザ", "R50"],
 ];
