@@ -8,6 +8,9 @@ import assert from "node:assert/strict";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { BASE, axeViolations, describeViolations, launch, newContext } from "./browser.ts";
 import { openLocalPlatform } from "../../db/cli/platform.ts";
+import { ROOT } from "../../db/cli/paths.ts";
+import { readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
 
 const TARO = { card: "2100000001", password: "Tosho2026" };
 const SABURO = { card: "2100000004", password: "Yoyaku9999" };
@@ -174,9 +177,15 @@ describe("R50 offline (context.setOffline)", () => {
     const page = await withWorker(context);
     await login(page, TARO, "/loans");
     const taroMain = await page.getByRole("main").innerText();
-    // Taro's session ends without 「ログアウト」 (cookies gone); 2100000004 logs in.
+    // The browser's session becomes 2100000004's without any page in between that names no session (its cookies
+    // are put in place of 2100000001's): the first page of the new session has another tag, and the copy goes.
+    const other = await newContext(browser);
+    await login(await other.newPage(), SABURO, "/account");
     await context.clearCookies();
-    await login(page, SABURO, "/account");
+    await context.addCookies(await other.cookies());
+    await other.close();
+    await page.goto(`${BASE}/account`);
+    assert.ok((await page.getByRole("main").innerText()).includes("戸畑 三郎") || (await page.getByRole("banner").innerText()).includes("戸畑 三郎"));
     await context.setOffline(true);
     await page.goto(`${BASE}/loans`);
     const main = await page.getByRole("main").innerText();
@@ -206,6 +215,31 @@ describe("R50 offline (context.setOffline)", () => {
     const main = await page.getByRole("main").innerText();
     assert.equal(main.split(record.title).length - 1, 1, "the record is in the cart, once");
     await context.close();
+  });
+});
+
+describe("R50 update prompt", () => {
+  it("shows 「新しい版があります」 when a new service worker is waiting; its button reloads into the new version", async () => {
+    const file = path.join(ROOT, "site/dist/sw.js");
+    const original = readFileSync(file, "utf8");
+    const context = await newContext(browser, { width: 320 });
+    try {
+      const page = await withWorker(context);
+      writeFileSync(file, `${original}\n// a new version (tests/e2e/pwa.test.ts)\n`);
+      await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())!.update());
+      const prompt = page.locator("#sw-update");
+      await prompt.getByText("新しい版があります").waitFor();
+      assert.equal(await prompt.getAttribute("role"), "status");
+      const reloaded = page.waitForEvent("load");
+      await prompt.getByRole("button", { name: "再読み込みして新しい版にする" }).click();
+      await reloaded;
+      assert.equal(await page.locator("#sw-update").count(), 0, "the new version is in control: no prompt");
+      const waiting = await page.evaluate(async () => !!(await navigator.serviceWorker.getRegistration())!.waiting);
+      assert.equal(waiting, false);
+    } finally {
+      writeFileSync(file, original);
+      await context.close();
+    }
   });
 });
 
