@@ -23,6 +23,11 @@ const PERSONAL_PATHS = /^\/(loans|holds|account\/card)\/?$/;
 const PAGE_PATHS = /^\/($|catalog\/|guide\/|offline\/$|search\/advanced\/?$)/;
 const SYNC_TAG = "cart-replay";
 
+/** A cache that cannot be written (storage full, evicted) never costs the patron the page itself. */
+function quietly(promise) {
+  return promise.catch(() => {});
+}
+
 function saveData() {
   return !!(self.navigator.connection && self.navigator.connection.saveData);
 }
@@ -66,7 +71,7 @@ self.addEventListener("fetch", (event) => {
   if (url.origin !== self.location.origin) return;
   if (req.method === "POST") {
     if (req.mode !== "navigate") return;
-    if (url.pathname === "/logout") event.respondWith(dropPersonal().then(() => fetch(req)));
+    if (url.pathname === "/logout") event.respondWith(quietly(dropPersonal()).then(() => fetch(req)).catch(() => offlinePage()));
     else if (url.pathname === "/cart") event.respondWith(cartPost(req));
     else event.respondWith(fetch(req).catch(() => offlinePage()));
     return;
@@ -114,14 +119,14 @@ async function cacheFirst(req) {
   const hit = await matchFresh(ASSETS, req);
   if (hit) return hit;
   const res = await fetch(req);
-  if (res.ok && res.type === "basic") await putBounded(ASSETS, req, stamped(res.clone()));
+  if (res.ok && res.type === "basic") await quietly(putBounded(ASSETS, req, stamped(res.clone())));
   return res;
 }
 
 /** The network, watching the session tag on the way. */
 async function network(req) {
   const res = await fetch(req);
-  await noteTag(res);
+  await quietly(noteTag(res));
   return res;
 }
 
@@ -144,7 +149,7 @@ async function networkFirst(req, url) {
   const pending = network(req);
   try {
     const res = await withTimeout(pending, TIMEOUT_MS);
-    if (shareable(res)) await putBounded(PAGES, key, stamped(res.clone()));
+    if (shareable(res)) await quietly(putBounded(PAGES, key, stamped(res.clone())));
     return res;
   } catch {
     const hit = await matchFresh(PAGES, key);
@@ -181,14 +186,14 @@ async function personal(req, url) {
   try {
     res = await network(req);
   } catch {
-    const name = await personalCacheName();
-    const hit = name && (await (await caches.open(name)).match(key, { ignoreVary: true }));
+    const name = await personalCacheName().catch(() => undefined);
+    const hit = name && (await caches.open(name).then((c) => c.match(key, { ignoreVary: true })).catch(() => undefined));
     if (hit && fresh(hit, PERSONAL_MAX_AGE)) return withNote(hit, fetchedNote(Number(hit.headers.get(FETCHED_HEADER))));
     return offlinePage();
   }
   const tag = res.headers.get(TAG_HEADER);
   if (res.ok && res.type === "basic" && !res.redirected && tag && tag !== "none") {
-    await (await caches.open(PERSONAL + tag)).put(key, stamped(res.clone()));
+    await quietly(caches.open(PERSONAL + tag).then((c) => c.put(key, stamped(res.clone()))));
   }
   return res;
 }
