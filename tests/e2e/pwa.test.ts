@@ -101,13 +101,22 @@ describe("R50 the installable app (manifest, service worker)", () => {
     await context.close();
   });
 
-  it("registers /sw.js with scope / under the site's CSP, and it reaches `activated`", async () => {
+  it("registers /sw.js with scope / under the site's CSP, reaches `activated`, and Chromium finds the site installable", async () => {
     const context = await newContext(browser, { bypassCSP: false });
     const errors: string[] = [];
     context.on("weberror", (e) => errors.push(String(e.error())));
     const page = await withWorker(context);
     const scope = await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.scope);
     assert.equal(scope, `${BASE}/`);
+    // What Chromium's install prompt checks (manifest, icons, a worker with a fetch handler): no errors, installable.
+    const cdp = await context.newCDPSession(page);
+    const manifest = (await cdp.send("Page.getAppManifest")) as { errors: unknown[] };
+    assert.deepEqual(manifest.errors, []);
+    // A test's browser context is off the record, which Chromium itself names ("in-incognito"); every other check
+    // (manifest fields, icons, start_url in scope, a fetch handler) must pass.
+    const installability = (await cdp.send("Page.getInstallabilityErrors")) as { installabilityErrors: { errorId: string }[] };
+    const blockers = installability.installabilityErrors.map((e) => e.errorId).filter((id) => id !== "in-incognito");
+    assert.deepEqual(blockers, [], "Chromium sees the site as installable");
     page.on("console", (m) => {
       if (m.type() === "error") errors.push(m.text());
     });
