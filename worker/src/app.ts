@@ -27,7 +27,11 @@ import { staffConsoleRoutes } from "./routes/staff-console.ts";
 import { devMailRoutes } from "./routes/dev-mail.ts"; // issue 9 H-out
 import { dbContext, sessionMiddleware } from "./middleware/session.ts";
 import { clockContext } from "./middleware/clock.ts";
+<<<<<<< HEAD
 import { cardRoutes } from "./routes/card.ts"; // issue 10 card
+=======
+import { sessionTag } from "./middleware/session-tag.ts"; // issue 10 pwa
+>>>>>>> pwa
 
 function wantsHtml(path: string, accept: string | undefined): boolean {
   return !path.startsWith("/api/") && (accept ?? "").includes("text/html");
@@ -91,6 +95,7 @@ export function buildApp() {
   app.use(sessionMiddleware);
   app.use(cartCountInHeader);
   // issue 10 pwa: middleware
+  app.use(sessionTag); // R50: which session a response was made for (middleware/session-tag.ts; the service worker's personal cache)
   // end issue 10 pwa
   // issue 10 budgets: middleware
   // end issue 10 budgets

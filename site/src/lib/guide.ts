@@ -21,6 +21,7 @@ const pages: [slug: string, title: string, rules: string][] = [
   // Issue 9: published with the mail settings, the confirmation and the ready notice (R40–R44).
   ["mail", "メールアドレスの登録と、メールが届かないとき", "R40–R44"],
   // issue 10 pwa
+  ["app", "ホーム画面に追加・オフラインで使う", "R50"],
   // end issue 10 pwa
   // issue 10 card
   ["card", "利用カード（バーコード）", "R50"],

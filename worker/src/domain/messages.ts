@@ -212,6 +212,7 @@ export const MESSAGES = {
   bad_body: "送信された内容を読み取れませんでした。ページを開き直して、もう一度お試しください。",
   method_not_allowed: "この操作はできません。",
   // issue 10 pwa
+  cart_replay_key_invalid: "予約カートへの追加を受け付けられませんでした。資料のページを開き直して、もう一度「予約カートに入れる」を押してください。",
   // end issue 10 pwa
   // issue 10 card
   codabar_empty: "図書館カード番号が登録されていないため、バーコードを表示できません。窓口にお問い合わせください。",

@@ -30,6 +30,8 @@ import { asFormError, formText, page, safeNext, seeOther } from "./support.ts";
 // issue 7 item 4 (h-series): the 「順番予約」 entry on the cart page.
 import { cartSeries } from "../services/series-placement.ts";
 import { seriesEntryHtml } from "../views/holds-series.ts";
+// issue 10 item 2 (pwa): offline adds replayed with their idempotency key.
+import { claimCartReplay, isCartReplayKey, releaseCartReplay } from "../services/cart-replay.ts";
 
 export const cartRoutes = new Hono<AppEnv>();
 
@@ -135,12 +137,19 @@ cartRoutes.get("/api/cart/lines", async (c) => {
 });
 
 cartRoutes.post("/cart", refuseTemporaryPassword, async (c) => {
-  const recordId = parseRecordId(formText(await c.req.parseBody(), "recordId"));
+  const body = await c.req.parseBody();
+  const recordId = parseRecordId(formText(body, "recordId"));
   if (recordId === null) return badRecordId(c);
+  // Issue 10 item 2: an add the service worker kept while offline comes with its idempotency key (services/cart-replay.ts);
+  // a second copy of it adds nothing, even after the line was removed. The record pages' own form sends none.
+  const replayKey = formText(body, "idempotencyKey");
+  if (replayKey !== "" && !isCartReplayKey(replayKey)) return refused(c, new AppError("bad_request", MESSAGES.cart_replay_key_invalid));
+  if (replayKey !== "" && !(await claimCartReplay(c.var.db, replayKey, Date.now()))) return seeOther(c, `/cart?already=${recordId}`);
   let result: Awaited<ReturnType<typeof addToCart>>;
   try {
     result = await addToCart(c.var.db, { cartKey: cartKey(c), recordId, patronId: viewer(c), now: Date.now() });
   } catch (err) {
+    if (replayKey !== "" && !(err instanceof AppError)) await releaseCartReplay(c.var.db, replayKey);
     return refused(c, err, recordId);
   }
   // Set on every add: a new cart gets its key, a kept one another 30 days.
