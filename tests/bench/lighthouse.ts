@@ -29,12 +29,15 @@ export interface LighthouseRow {
   tbt_ms: number;
   fcp_ms: number;
   lcp_element: string | null;
+  /** Lighthouse's measure of this host's CPU (the simulated ×4 slowdown assumes a fast desktop, ~1500+). */
+  benchmark_index: number | null;
   /** Audits that did not pass (score < 1), for the fixing. */
   failing: string[];
 }
 
 function lcpElement(lhr: any): string | null {
-  const details = lhr.audits["largest-contentful-paint-element"]?.details;
+  // Lighthouse 13 names the LCP element in its LCP insights (the old audit is gone).
+  const details = ["largest-contentful-paint-element", "lcp-breakdown-insight", "lcp-discovery-insight"].map((id) => lhr.audits[id]?.details);
   const find = (v: any): any => {
     if (!v || typeof v !== "object") return null;
     if (v.type === "node" && (v.snippet || v.selector)) return v;
@@ -93,9 +96,18 @@ export async function lighthouseBench(opts: { port?: number } = {}): Promise<{ m
         ...(p.cookie ? { extraHeaders: { Cookie: cookie } } : {}),
       };
       const config: any = { extends: "lighthouse:default", settings: p.network === "regular-3g" ? { throttling: REGULAR_3G } : {} };
-      const result = await lighthouse(url, flags, config);
-      const lhr: any = result!.lhr;
-      if (lhr.runtimeError) throw new Error(`${url}: ${lhr.runtimeError.code} ${lhr.runtimeError.message}`);
+      // A trace Chromium failed to record (NO_NAVSTART and the like) is run again, up to three times.
+      let lhr: any;
+      for (let attempt = 1; attempt <= 3; attempt++) {
+        lhr = (await lighthouse(url, flags, config))!.lhr;
+        if (!lhr.runtimeError) break;
+        log(`lighthouse ${p.page}: ${lhr.runtimeError.code}, attempt ${attempt}`);
+      }
+      if (lhr.runtimeError) {
+        rows.push({ page: p.page, url: p.path, network: p.network ?? "slow-4g", error: lhr.runtimeError.code } as unknown as LighthouseRow);
+        continue;
+      }
+      if (process.env.LIGHTHOUSE_DUMP) (await import("node:fs")).writeFileSync(`${process.env.LIGHTHOUSE_DUMP}/${p.page}-${p.network ?? "slow-4g"}.json`, JSON.stringify(lhr));
       const score = (id: string) => Math.round((lhr.categories[id]?.score ?? 0) * 100);
       const failing = Object.values(lhr.categories as Record<string, any>)
         .flatMap((cat) => cat.auditRefs.filter((r: any) => r.weight > 0).map((r: any) => lhr.audits[r.id]))
@@ -111,6 +123,7 @@ export async function lighthouseBench(opts: { port?: number } = {}): Promise<{ m
         tbt_ms: Math.round(lhr.audits["total-blocking-time"].numericValue),
         fcp_ms: Math.round(lhr.audits["first-contentful-paint"].numericValue),
         lcp_element: lcpElement(lhr),
+        benchmark_index: lhr.environment?.benchmarkIndex ?? null,
         failing: [...new Set(failing)],
       };
       rows.push(row);

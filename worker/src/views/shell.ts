@@ -62,6 +62,12 @@ export async function renderInShell(env: Env, content: ShellContent): Promise<Re
         el.remove();
       },
     })
+    .on('meta[name="description"]', {
+      element(el) {
+        // Issue 10 item 6 (Lighthouse SEO): the shell's generic description, unless the page brings its own.
+        if (content.head?.includes('name="description"')) el.remove();
+      },
+    })
     .on("main", {
       element(el) {
         // The plain shell's <main> is empty; a page shell's island (and its scripts) stay after the content.
