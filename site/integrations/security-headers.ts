@@ -19,6 +19,8 @@ import type { AstroIntegration } from "astro";
 import { generateHydrationScript } from "solid-js/web";
 import {
   CSP_MANIFEST_PATH,
+  DOCUMENT_ONLY_HEADERS,
+  IMMUTABLE_CACHE_CONTROL,
   NOINDEX,
   contentSecurityPolicy,
   securityHeaderList,
@@ -141,7 +143,14 @@ export async function collectHashes(distDir: string): Promise<CspHashes & { page
 /** Issue 6 item 4: the media type of the OpenSearch description (Workers assets would say application/xml). */
 export const OPENSEARCH_TYPE = "application/opensearchdescription+xml; charset=utf-8";
 
-/** The _headers file: every security header on every static response, and a few per-path ones. */
+/**
+ * Issue 10 item 6 (R50): static files that are not documents. _headers matches paths, not types, so these rules
+ * detach ("! Name") the document-only headers the catch-all rule attaches: the pages keep them, scripts, styles,
+ * images and data files do not pay for them.
+ */
+export const NON_DOCUMENT_PATTERNS = ["/_astro/*", "/*.js", "/*.css", "/*.svg", "/*.png", "/*.ico", "/*.json", "/*.webmanifest", "/*.xml", "/*.txt", "/sitemaps/*"] as const;
+
+/** The _headers file: every security header on every static page, the base ones on other files, a few per-path ones. */
 export function headersFile(hashes: CspHashes): string {
   const lines = [
     "# Written by site/integrations/security-headers.ts after each build (issue 3 item 10); do not edit.",
@@ -151,6 +160,12 @@ export function headersFile(hashes: CspHashes): string {
     // Issue 6 item 6: static files answer GET and HEAD only; the platform's 405 for any other method carries
     // this too (Workers assets add these headers to every response they give, errors included).
     "  Allow: GET, HEAD",
+    // Issue 10 item 6: hashed names (Vite's content hash) never change content: cache for a year, never revalidate.
+    ...NON_DOCUMENT_PATTERNS.flatMap((pattern) => [
+      pattern,
+      ...(pattern === "/_astro/*" ? [`  Cache-Control: ${IMMUTABLE_CACHE_CONTROL}`] : []),
+      ...DOCUMENT_ONLY_HEADERS.map((name) => `  ! ${name}`),
+    ]),
     "/opensearch.xml",
     `  Content-Type: ${OPENSEARCH_TYPE}`,
     // The page shells the Worker fills (/_shell/, /_shell/login/) are never pages of their own.

@@ -19,8 +19,9 @@ export function brotliSize(body: Uint8Array | string): number {
   }).length;
 }
 
-export async function firstVisitBytes(browser: Browser, url: string, javaScriptEnabled = true): Promise<PageBytes> {
-  const context = await browser.newContext({ javaScriptEnabled, viewport: { width: 360, height: 740 } });
+/** `cookie`: a session cookie (issue 10 item 6: the account pages, logged in). */
+export async function firstVisitBytes(browser: Browser, url: string, javaScriptEnabled = true, cookie?: string): Promise<PageBytes> {
+  const context = await browser.newContext({ javaScriptEnabled, viewport: { width: 360, height: 740 }, ...(cookie ? { extraHTTPHeaders: { Cookie: cookie } } : {}) });
   const page = await context.newPage();
   const pending: Promise<void>[] = [];
   const out: PageBytes = { url, html: 0, css: 0, js: 0, other: 0, total: 0, requests: 0 };

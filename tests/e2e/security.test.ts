@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { BASE, launch, newContext } from "./browser.ts";
 import { openLocalPlatform } from "../../db/cli/platform.ts";
-import { REQUIRED_SECURITY_HEADERS } from "../support/security-headers.ts";
+import { BASE_SECURITY_HEADERS, DOCUMENT_ONLY_SECURITY_HEADERS, REQUIRED_SECURITY_HEADERS } from "../support/security-headers.ts";
 
 let browser: Browser;
 /** A record with copies in the city, among the lowest ids (so it is one of the pre-rendered static pages). */
@@ -192,7 +192,12 @@ describe("issue 3 item 10: headers as `wrangler dev` serves them", () => {
     const guide = await fetch(`${BASE}/guide/`);
     const workerPage = await fetch(`${BASE}/search?q=${encodeURIComponent("猫")}`);
     const api = await fetch(`${BASE}/api/search?q=${encodeURIComponent("猫")}`);
-    for (const res of [staticPage, guide, workerPage, api]) {
+    // R50 (issue 10 item 6): JSON is no document: the base headers, none of the document-only ones.
+    assert.equal(api.status, 200);
+    for (const name of BASE_SECURITY_HEADERS) assert.ok(api.headers.get(name), `api: ${name}`);
+    for (const name of DOCUMENT_ONLY_SECURITY_HEADERS) assert.equal(api.headers.get(name), null, `api: ${name}`);
+    await api.body?.cancel();
+    for (const res of [staticPage, guide, workerPage]) {
       assert.equal(res.status, 200, res.url);
       for (const name of names) assert.ok(res.headers.get(name), `${res.url}: ${name}`);
       assert.equal(res.headers.get("content-security-policy"), staticPage.headers.get("content-security-policy"), res.url);

@@ -1,7 +1,9 @@
 // Issue 6 items 1, 3, 6: a patron's journey in a real text browser (Lynx) against `wrangler dev`:
 //   home → type a search → first hit → 「予約カートに入れる」 → 予約カート → 「解除」 → 「元に戻す」 → 「ログイン」
 //   (/login?next=/cart: Lynx sends no Referer from a URL with a query string) → 2100000001 / Tosho2026 → the cart is
-//   still there → 「利用者情報メンテナンス」 → 「ログアウト」 → the browser's cart is empty.
+//   still there → 「予約申込へ進む」 → 「予約申込」 → 「予約しました。」 → 「予約状況一覧」 (the new hold listed) →
+//   「利用者情報メンテナンス」 → 「貸出状況一覧」 (the demo loans) → 「利用者情報メンテナンス」 → 「ログアウト」 → the
+//   browser's cart is empty (issue 10 item 4, R50: the whole patron side in a text browser, no JavaScript).
 // Lynx is driven interactively, as a patron would: keystrokes go to `lynx -cmd_script` through a FIFO, one page at a
 // time; after each page the test prints the screen to a file (Lynx's P)rint → "Save to a local file", numbered links
 // and fields included) and asserts on that dump, then moves to a numbered link or field with Down Arrow and presses
@@ -158,6 +160,28 @@ async function cartLinesOf(card: string): Promise<number> {
   }
 }
 
+/** Issue 10 item 4: the highest hold id now, so the holds this test places can be removed again afterwards. */
+async function lastHoldId(): Promise<number> {
+  const platform = await openLocalPlatform();
+  try {
+    return (await platform.d1.prepare("SELECT coalesce(max(id), 0) AS n FROM holds").first<{ n: number }>())!.n;
+  } finally {
+    await platform.dispose();
+  }
+}
+
+async function removeHoldsAfter(card: string, id: number): Promise<void> {
+  const platform = await openLocalPlatform();
+  try {
+    await platform.d1
+      .prepare("DELETE FROM holds WHERE id > ?1 AND patron_id = (SELECT id FROM patrons WHERE card_number = ?2)")
+      .bind(id, card)
+      .run();
+  } finally {
+    await platform.dispose();
+  }
+}
+
 async function clearCart(card: string): Promise<void> {
   const platform = await openLocalPlatform();
   try {
@@ -169,18 +193,21 @@ async function clearCart(card: string): Promise<void> {
 
 describe("issue 6 item 6: a text-browser journey (Lynx)", () => {
   const lynx = new Lynx();
+  let holdsBefore = 0;
 
   before(async () => {
     assert.ok(existsSync(LYNX), "the text-browser test needs Lynx: apt-get install -y lynx (.ci/run does this)");
     await clearCart(TARO.card);
+    holdsBefore = await lastHoldId();
   });
 
   after(async () => {
     await lynx.quit();
     await clearCart(TARO.card);
+    await removeHoldsAfter(TARO.card, holdsBefore);
   });
 
-  it("search → record → 「予約カートに入れる」 → cart → 「解除」/「元に戻す」 → login → 利用者情報メンテナンス → ログアウト", async () => {
+  it("R50: search → record → 「予約カートに入れる」 → cart → 「解除」/「元に戻す」 → login → 「予約申込」 → 「予約状況一覧」 → 「貸出状況一覧」 → ログアウト", async () => {
     lynx.start(`${BASE}/`);
 
     // Home: the header claims no state; 「利用者情報メンテナンス」 is in the header list, and nothing else is.
@@ -259,6 +286,38 @@ describe("issue 6 item 6: a text-browser journey (Lynx)", () => {
     assert.match(page, /予約カートの資料: 1冊/, "the line collected before the login is the patron's now");
     assert.equal(await cartLinesOf(TARO.card), 1);
 
+    // Issue 10 item 4 (R50): 「予約申込」 from the cart — the form's defaults (pickup branch, contact) are kept.
+    lynx.moveTo(link(page, "予約申込へ進む"));
+    lynx.enter();
+    page = await lynx.page();
+    assert.match(page, /受取館/);
+    lynx.moveTo(button(page, "予約申込", "last"));
+    lynx.enter();
+    page = await lynx.page();
+    assert.doesNotMatch(page, /この操作は受け付けられませんでした/);
+    assert.match(page, /1件を予約しました。/, `the answer:\n${page}`);
+    assert.match(page, /予約しました。/);
+    assert.equal(await cartLinesOf(TARO.card), 0, "the placed line left the cart");
+
+    // 「予約状況一覧」 from the answer: the new hold is listed, with the demo's holds.
+    lynx.moveTo(link(page, "予約状況一覧"));
+    lynx.enter();
+    page = await lynx.page();
+    assert.match(page, /^\s*予約状況一覧\s*$/m);
+    assert.match(page, /ONE PIECE/);
+    assert.match(page, /三四郎/);
+
+    // 「利用者情報メンテナンス」 → 「貸出状況一覧」: the demo patron's two loans.
+    lynx.moveTo(link(page, "利用者情報メンテナンス"));
+    lynx.enter();
+    page = await lynx.page();
+    lynx.moveTo(link(page, "貸出状況一覧"));
+    lynx.enter();
+    page = await lynx.page();
+    assert.match(page, /^\s*貸出状況一覧\s*$/m);
+    assert.match(page, /吾輩は猫である/);
+    assert.match(page, /坊っちゃん/);
+
     // 「利用者情報メンテナンス」 in the header → the menu, with 「ログアウト」.
     lynx.moveTo(link(page, "利用者情報メンテナンス"));
     lynx.enter();
@@ -271,12 +330,12 @@ describe("issue 6 item 6: a text-browser journey (Lynx)", () => {
     assert.doesNotMatch(page, /この操作は受け付けられませんでした/);
     assert.doesNotMatch(headerOf(page), new RegExp(TARO.name));
 
-    // The browser's cart is empty; the line stayed with the patron.
+    // The browser's cart is empty (the patron's line became a hold).
     lynx.moveTo(link(page, "予約カートを見る"));
     lynx.enter();
     lynx.reload(); // Lynx shows /cart from its history cache otherwise
     page = await lynx.page();
     assert.match(page, /予約カートに資料はありません。/);
-    assert.equal(await cartLinesOf(TARO.card), 1);
+    assert.equal(await cartLinesOf(TARO.card), 0);
   });
 });

@@ -13,7 +13,7 @@ import {
   parseCspManifest,
   type CspHashes,
 } from "../../worker/src/middleware/security-policy.ts";
-import { REQUIRED_SECURITY_HEADERS } from "../support/security-headers.ts";
+import { BASE_SECURITY_HEADERS, DOCUMENT_ONLY_SECURITY_HEADERS, REQUIRED_SECURITY_HEADERS } from "../support/security-headers.ts";
 
 const BASE = "https://shiori.test";
 /** Past the static cap of the demo build, so the Worker's fallback renders it (see catalog.test.ts). */
@@ -123,20 +123,28 @@ function expectBaseline(res: Response, what: string) {
   expect(csp.get("img-src")).toEqual(["'self'", "data:"]);
 }
 
+/** R50 (issue 10 item 6): a response that is not a document keeps the base headers and none of the document-only ones. */
+function expectNonDocument(res: Response, what: string) {
+  for (const name of BASE_SECURITY_HEADERS) expect(res.headers.get(name), `${what}: ${name}`).toBeTruthy();
+  expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+  const hsts = res.headers.get("strict-transport-security")!;
+  expect(Number(/max-age=(\d+)/.exec(hsts)?.[1])).toBeGreaterThanOrEqual(31_536_000);
+  for (const name of DOCUMENT_ONLY_SECURITY_HEADERS) expect(res.headers.get(name), `${what}: ${name} is for documents only`).toBeNull();
+}
+
 describe("issue 3 item 10: headers on Worker responses", () => {
-  it("API JSON (/api/search?q=猫) carries every header and the build's CSP", async () => {
+  it("R50: API JSON (/api/search?q=猫) carries the base headers and no document-only ones (no CSP on JSON)", async () => {
     const res = await get(`/api/search?q=${encodeURIComponent("猫")}`, "application/json");
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toMatch(/application\/json/);
-    expectBaseline(res, "api");
-    expect(res.headers.get("content-security-policy")).toBe(expectedCsp);
+    expectNonDocument(res, "api");
     expect(res.headers.get("referrer-policy")).toBe("strict-origin-when-cross-origin");
   });
 
   it("API JSON a route does not cache is no-store (availability)", async () => {
     const res = await get(`/api/records/${FALLBACK_ID}/availability`, "application/json");
     expect(res.status).toBe(200);
-    expectBaseline(res, "availability");
+    expectNonDocument(res, "availability");
     expect(res.headers.get("cache-control")).toBe("no-store");
   });
 
@@ -156,7 +164,7 @@ describe("issue 3 item 10: headers on Worker responses", () => {
     expectBaseline(html, "404 html");
     const json = await get("/api/no-such-endpoint", "application/json");
     expect(json.status).toBe(404);
-    expectBaseline(json, "404 json");
+    expectNonDocument(json, "404 json");
   });
 
   it("the record fallback (a record past the static cap) carries every header and keeps its own caching", async () => {
@@ -168,10 +176,10 @@ describe("issue 3 item 10: headers on Worker responses", () => {
     expect(res.headers.get("cache-control")).toBe("public, max-age=60");
   });
 
-  it("a redirect carries them too", async () => {
+  it("R50: a redirect (no document) carries the base headers only", async () => {
     const res = await get(`/catalog/${FALLBACK_ID}`);
     expect(res.status).toBe(301);
-    expectBaseline(res, "redirect");
+    expectNonDocument(res, "redirect");
   });
 
   it("account pages send no referrer; public pages send the origin only", async () => {
@@ -210,8 +218,16 @@ describe("issue 3 item 10: headers on static pages (site/dist/_headers)", () => 
     }
   });
 
-  it("every inline script in the shell and on a record page (with its island) is hashed in the CSP", async () => {
-    for (const path of ["/_shell/", "/catalog/1/"]) {
+  it("R50: the plain shell and the home page carry no island bootstrap (no inline script at all)", async () => {
+    for (const path of ["/_shell/", "/"]) {
+      const page = await (await getStatic(path)).text();
+      expect((await inlineCode(page)).script, path).toEqual([]);
+      expect(page, path).not.toContain("<astro-island");
+    }
+  });
+
+  it("every inline script in an island shell (login) and on a record page (with its island) is hashed in the CSP", async () => {
+    for (const path of ["/_shell/login/", "/catalog/1/"]) {
       const res = await getStatic(path);
       expect(res.status, path).toBe(200);
       const page = await res.text();
@@ -240,14 +256,25 @@ describe("issue 3 item 10: headers on static pages (site/dist/_headers)", () => 
     for (const body of (await inlineCode(page)).script) expect(scriptSrc).toContain(`'${await sha256Source(body)}'`);
   });
 
-  it("island code and other assets carry the headers too (nosniff matters most there)", async () => {
+  it("R50: island code carries the base headers (nosniff matters most there), no document-only ones, immutable for a year", async () => {
     const page = await (await getStatic("/catalog/1/")).text();
     const src = /component-url="([^"]+)"/.exec(page)?.[1];
     expect(src).toMatch(/^\/_astro\/.+\.js$/);
     const res = await getStatic(src!, "*/*");
     expect(res.status).toBe(200);
-    expect(res.headers.get("x-content-type-options")).toBe("nosniff");
-    expect(res.headers.get("content-security-policy")).toBe(expectedCsp);
+    expectNonDocument(res, src!);
+    expect(res.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
+  });
+
+  it("R50: other static files (script, icon, data, XML) carry the base headers only; pages keep revalidating", async () => {
+    for (const path of ["/cart-lines.js", "/favicon.svg", CSP_MANIFEST_PATH, "/robots.txt", "/sitemap.xml", "/opensearch.xml"]) {
+      const res = await getStatic(path, "*/*");
+      expect(res.status, path).toBe(200);
+      expectNonDocument(res, path);
+      expect(res.headers.get("cache-control") ?? "", path).not.toContain("immutable");
+    }
+    const home = await getStatic("/");
+    expect(home.headers.get("cache-control") ?? "").not.toContain("immutable");
   });
 });
 

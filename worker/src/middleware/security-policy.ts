@@ -81,15 +81,41 @@ export function isNoindexPath(path: string): boolean {
   return /^\/(api|search|availability|cart|account|login|logout|password|staff|holds|_shell)(\/|$)/.test(path);
 }
 
-/** Every security header, in the order the _headers file lists them. */
-export function securityHeaderList(hashes: CspHashes, opts: { privatePage?: boolean } = {}): [string, string][] {
+/**
+ * Issue 10 item 6 (R50): the headers that only mean something on a document a browser renders — the policy of the
+ * page, what may frame it, its features, its browsing-context group. A script, stylesheet, image or JSON answer
+ * carrying them paid ~1.1 KB a response for nothing, so they go on documents (HTML) only.
+ */
+export const DOCUMENT_ONLY_HEADERS = ["Content-Security-Policy", "X-Frame-Options", "Permissions-Policy", "Cross-Origin-Opener-Policy"] as const;
+
+/** A response a browser renders as a page: HTML (the Worker's pages, errors, the static pages). */
+export function isDocumentType(contentType: string | null): boolean {
+  return /^\s*(text\/html|application\/xhtml\+xml)\b/i.test(contentType ?? "");
+}
+
+/** Issue 10 item 6: hashed build output (/_astro/*) never changes under its name: a year, immutable. */
+export const IMMUTABLE_CACHE_CONTROL = "public, max-age=31536000, immutable";
+
+/** The headers every response carries, document or not (transport and sniffing; the referrer of its own fetches). */
+export function baseHeaderList(opts: { privatePage?: boolean } = {}): [string, string][] {
   return [
-    ["Content-Security-Policy", contentSecurityPolicy(hashes)],
     ["Strict-Transport-Security", HSTS],
     ["X-Content-Type-Options", "nosniff"],
-    ["X-Frame-Options", "DENY"],
     ["Referrer-Policy", opts.privatePage ? REFERRER_POLICY_PRIVATE : REFERRER_POLICY],
+  ];
+}
+
+/** The document-only headers (DOCUMENT_ONLY_HEADERS, in that order) with their values. */
+export function documentHeaderList(hashes: CspHashes): [string, string][] {
+  return [
+    ["Content-Security-Policy", contentSecurityPolicy(hashes)],
+    ["X-Frame-Options", "DENY"],
     ["Permissions-Policy", PERMISSIONS_POLICY],
     ["Cross-Origin-Opener-Policy", "same-origin"],
   ];
+}
+
+/** Every security header a document carries, in the order the _headers file lists them. */
+export function securityHeaderList(hashes: CspHashes, opts: { privatePage?: boolean } = {}): [string, string][] {
+  return [...documentHeaderList(hashes).slice(0, 1), ...baseHeaderList(opts), ...documentHeaderList(hashes).slice(1)];
 }

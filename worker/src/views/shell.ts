@@ -15,7 +15,7 @@ export interface ShellContent {
   status?: number;
   /**
    * Trusted HTML for the header's session slot (views/account.ts: the patron's name and 「ログアウト」, or
-   * 「ログイン」), replacing the header island there. Omitted: the island asks GET /api/session itself.
+   * 「ログイン」), written into the (empty) slot. Omitted: the static pages' /cart-lines.js asks GET /api/session itself.
    */
   session?: string;
   /** A shell that also carries a page's island, kept after `main` (/_shell/login/: the login form's;
@@ -62,15 +62,22 @@ export async function renderInShell(env: Env, content: ShellContent): Promise<Re
         el.remove();
       },
     })
+    .on('meta[name="description"]', {
+      element(el) {
+        // Issue 10 item 6 (Lighthouse SEO): the shell's generic description, unless the page brings its own.
+        if (content.head?.includes('name="description"')) el.remove();
+      },
+    })
     .on("main", {
       element(el) {
         // The plain shell's <main> is empty; a page shell's island (and its scripts) stay after the content.
         el.prepend(content.main, { html: true });
       },
     })
-    .on("[data-shell-session] astro-island", {
+    .on("[data-shell-session]", {
       element(el) {
-        if (content.session !== undefined) el.replace(content.session, { html: true });
+        // Issue 10 item 6 (R50): the slot is built empty (no header island any more); the Worker knows who asks.
+        if (content.session !== undefined) el.setInnerContent(content.session, { html: true });
       },
     })
     .on("header.site", {
