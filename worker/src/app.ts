@@ -27,11 +27,8 @@ import { staffConsoleRoutes } from "./routes/staff-console.ts";
 import { devMailRoutes } from "./routes/dev-mail.ts"; // issue 9 H-out
 import { dbContext, sessionMiddleware } from "./middleware/session.ts";
 import { clockContext } from "./middleware/clock.ts";
-<<<<<<< HEAD
 import { cardRoutes } from "./routes/card.ts"; // issue 10 card
-=======
 import { sessionTag } from "./middleware/session-tag.ts"; // issue 10 pwa
->>>>>>> pwa
 
 function wantsHtml(path: string, accept: string | undefined): boolean {
   return !path.startsWith("/api/") && (accept ?? "").includes("text/html");
