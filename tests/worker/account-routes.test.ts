@@ -333,8 +333,9 @@ describe("「利用者情報メンテナンス」 (issue 3 item 9)", () => {
     expect(main).toContain('<a href="/loans">貸出状況一覧</a>');
     // Issue 9 (R40): 「メールアドレスの登録・変更・削除」 works, so the menu links it.
     expect(main).toContain('<a href="/account/mail">メールアドレスの登録・変更・削除</a>');
+    // Issue 10 item 3 (R50): 「利用カード（バーコード）」 works, so the menu links it (last, inside the card block).
     const links = [...main.matchAll(/href="([^"]+)"/g)].map((m) => m[1]);
-    expect(links).toEqual(["/holds", "/loans", "/account/password", "/account/mail", "/lists"]);
+    expect(links).toEqual(["/holds", "/loans", "/account/password", "/account/mail", "/lists", "/account/card"]);
     expect(main).toMatch(/<form method="post" action="\/logout">\s*<input type="hidden" name="_csrf"[^>]*>\s*<p><button type="submit">ログアウト<\/button>/);
     // The full card number is not printed on the page.
     expect(main).not.toContain(TARO.card);

@@ -41,7 +41,7 @@ export interface CardView {
 
 export function cardMain(v: CardView): Html {
   return h`<h1>${CARD_TITLE}</h1>
-<p><strong>${v.name}</strong> さんの図書館カードです。窓口で貸出・予約の受取のときに、図書館カードの代わりにこの画面のバーコードを読み取ってもらえます。</p>
+<p><strong>${v.name}</strong> さんの図書館カード番号です。窓口の読み取り機（バーコードリーダー）に画面のバーコードを向けてください。</p>
 <div class="card-code">
 ${v.barcode.ok ? barcodeSvg(v.cardNumber, v.barcode.elements) : errorBox("card-errors", v.barcode.error)}
 <p class="card-number"><span class="visually-hidden">図書館カード番号 </span>${v.cardNumber}</p>
