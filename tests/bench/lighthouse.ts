@@ -86,7 +86,10 @@ export async function lighthouseBench(opts: { port?: number } = {}): Promise<{ m
       { page: "loans", path: "/loans", cookie: true },
       { page: "record", path: `/catalog/${record?.id ?? 1}/`, network: "regular-3g" },
     ];
+    // LIGHTHOUSE_PAGES=holds,loans,record-3g runs only those rows.
+    const only = process.env.LIGHTHOUSE_PAGES?.split(",");
     for (const p of pages) {
+      if (only && !only.includes(p.network ? `${p.page}-3g` : p.page)) continue;
       const url = origin + p.path;
       const flags: any = {
         port: chrome.port,
