@@ -22,7 +22,7 @@ function scaleRows(s: any): string[] {
   const out = [
     row([
       `catalogue of ${n} records: import`,
-      `${s.bulk.seconds} s bulk (${s.bulk.records_per_second} records/s, index built per row); database ${mb(s.bulk.database_bytes)}`,
+      `${s.bulk_total?.seconds ?? s.bulk.seconds} s bulk for ${s.bulk_total?.records ?? s.bulk.written} copies (${s.bulk_total?.records_per_second ?? s.bulk.records_per_second} records/s, index built per row); database ${mb(s.bulk.database_bytes)}`,
       `the real importer: ${s.base?.importer_probe?.records_per_second} records/s on ${s.base?.importer_probe?.records} copies → ≈ ${Math.round((s.importer_extrapolated_seconds_for_target ?? 0) / 60)} min for ${s.target_records}; ${s.bulk.totals?.record_grams} gram rows, ${s.bulk.totals?.items} copies`,
       "≤ 10 GB (D1)",
     ]),

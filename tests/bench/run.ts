@@ -10,6 +10,10 @@
 //     /__scheduled (wrangler dev --test-scheduled). BENCH_ONLY=counter runs this one alone (port BENCH_COUNTER_PORT).
 //  6. Issue 9: the outbox sender (tests/bench/mail.ts): 2,000 pending mails sent by two overlapping send-mail runs at a
 //     time through /__scheduled, the dev mailbox as the provider: seconds, mails/s, duplicates (0). BENCH_ONLY=mail.
+//  7. Issue 10 item 7: the catalogue at a large city library's size (tests/bench/scale.ts): 1,000,000 records in
+//     .wrangler/bench-1m, import time and rate, database size, search p50/p95 per query kind (1 and 2 characters,
+//     kana reading, author, ISBN) as a ratio to /health. BENCH_ONLY=scale (not part of the default run: it takes
+//     about 20 minutes on 2 cores); BENCH_ONLY=scale-build then times the static build over it.
 // Options (env): BENCH_RECORDS (default 100000), BENCH_SECONDS per load phase (default 15), BENCH_SKIP_LARGE=1.
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
