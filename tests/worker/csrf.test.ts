@@ -81,8 +81,10 @@ async function expectRefused(res: Response, what: string): Promise<void> {
   const body = (await res.json()) as { error: { code: string; message: string } };
   expect(body.error.code, what).toBe("forbidden");
   expect(body.error.message, what).toBe(CSRF_MESSAGE);
-  // Refusals are Worker responses like any other: the security headers are on them too.
-  expect(res.headers.get("content-security-policy"), what).toMatch(/frame-ancestors 'none'/);
+  // Refusals are Worker responses like any other: the base security headers are on them too; a JSON answer is no
+  // document, so the document-only ones (CSP, frame options) are not (issue 10 item 6).
+  expect(res.headers.get("x-content-type-options"), what).toBe("nosniff");
+  expect(res.headers.get("content-security-policy"), what).toBeNull();
   expect(res.headers.get("set-cookie") ?? "", what).not.toMatch(/shiori_session/);
 }
 
