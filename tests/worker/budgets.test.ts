@@ -59,7 +59,8 @@ describe("R50 record pages (static)", () => {
     // Besides the header script only the service worker's registration (PwaRegister, no framework).
     expect(pageRefs(home).scripts.filter((f) => !/\/_astro\/PwaRegister\./.test(f))).toEqual(["/cart-lines.js"]);
     const v = await visit(home);
-    expect(v.js).toBeLessThanOrEqual(1 * KB);
+    // The header script (≤ 1 KB) plus the service worker's registration (workbox-window, ≤ 3 KB): no framework.
+    expect(v.js).toBeLessThanOrEqual(4 * KB);
   });
 });
 
