@@ -6,7 +6,7 @@
 import { onMount } from "solid-js";
 import * as v from "valibot";
 import { PASSWORD_REASONS, PASSWORD_SHAPE_REASONS, PasswordSchema } from "../../../worker/src/domain/password-rules.ts";
-import { MESSAGES } from "../../../worker/src/domain/messages.ts";
+import { FORM_MESSAGES, PASSWORD_MESSAGES } from "../../../worker/src/domain/messages-forms.ts";
 
 interface ApiReason {
   message: string;
@@ -22,7 +22,7 @@ function passwordReasons(password: string): ApiReason[] {
   const result = v.safeParse(PasswordSchema, password);
   if (result.success) return [];
   const codes = new Set(result.issues.map((i) => i.message));
-  return PASSWORD_REASONS.filter((c) => codes.has(c) && PASSWORD_SHAPE_REASONS.includes(c)).map((c) => ({ message: MESSAGES[c], field: "password" }));
+  return PASSWORD_REASONS.filter((c) => codes.has(c) && PASSWORD_SHAPE_REASONS.includes(c)).map((c) => ({ message: PASSWORD_MESSAGES[c], field: "password" }));
 }
 
 export default function LoginForm() {
@@ -69,7 +69,7 @@ export default function LoginForm() {
       const next = String(data.get("next") ?? "");
       const local = passwordReasons(password);
       if (local.length) {
-        show(MESSAGES.bad_request, local);
+        show(FORM_MESSAGES.bad_request, local);
         return;
       }
       button?.setAttribute("disabled", "");

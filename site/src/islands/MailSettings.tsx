@@ -10,7 +10,7 @@
 import { onMount } from "solid-js";
 import * as v from "valibot";
 import { checkMailAddress, MailAddressSchema } from "../../../worker/src/domain/mail-address.ts";
-import { MESSAGES, type ReasonCode } from "../../../worker/src/domain/messages.ts";
+import { MAIL_ADDRESS_MESSAGES } from "../../../worker/src/domain/messages-forms.ts";
 import { replaceMain } from "./list-action.ts";
 
 interface Answer {
@@ -19,7 +19,8 @@ interface Answer {
   error?: { message: string; reasons?: { message: string }[] };
 }
 
-const message = (code: string) => (MESSAGES as Record<string, string>)[code as ReasonCode] ?? code;
+// The schema's and the check's codes are all R42's (domain/messages-forms.ts); the Worker's answers carry their own text.
+const message = (code: string) => (MAIL_ADDRESS_MESSAGES as Record<string, string>)[code] ?? code;
 
 function box(form: HTMLFormElement, kind: "alert" | "hint"): HTMLElement {
   const attr = kind === "alert" ? "data-mail-alert" : "data-mail-hint";
