@@ -221,6 +221,49 @@ describe("issue 6 §3: pages at 320 px are axe-core clean (contrast of the new s
   }
 });
 
+describe("R50 (issue 10 item 6): a record page's title is its largest first-screen paint (the LCP element)", () => {
+  // Lighthouse's mobile screen (a Moto G Power, 412×823 at DPR 1.75) and the 320-px phone. 吾輩は猫である has a
+  // long 注記 (底本・初出): before the 所蔵 section moved above 書誌情報, that 注記 was the LCP element.
+  const screens = [
+    { width: 412, height: 823, deviceScaleFactor: 1.75 },
+    { width: 320, height: 640, deviceScaleFactor: 2 },
+  ];
+  // A title of one or two characters (寡婦) is smaller than the sentence under the holdings table and cannot be
+  // the largest text; these two have the length of most titles, and long 注記s.
+  const titles = ["吾輩は猫である", "ウェストミンスター寺院"];
+  for (const viewport of screens) {
+    it(`at ${viewport.width}×${viewport.height}: ${titles.join("、")} end on the <h1>`, async () => {
+      const platform = await openLocalPlatform();
+      const ids: number[] = [];
+      try {
+        for (const title of titles) {
+          const row = await platform.d1.prepare("SELECT id FROM records WHERE title = ? ORDER BY id LIMIT 1").bind(title).first<{ id: number }>();
+          assert.ok(row, `the demo catalogue has ${title}`);
+          ids.push(row.id);
+        }
+      } finally {
+        await platform.dispose();
+      }
+      for (const id of ids) {
+        const context = await browser.newContext({ viewport: { width: viewport.width, height: viewport.height }, deviceScaleFactor: viewport.deviceScaleFactor, locale: "ja-JP" });
+        const page = await context.newPage();
+        await page.addInitScript(() => {
+          const w = window as unknown as { lcp: string[] };
+          w.lcp = [];
+          new PerformanceObserver((list) => {
+            for (const e of list.getEntries() as (PerformanceEntry & { element: Element | null })[]) w.lcp.push(e.element ? e.element.tagName : "(removed)");
+          }).observe({ type: "largest-contentful-paint", buffered: true });
+        });
+        await page.goto(`${BASE}/catalog/${id}/`, { waitUntil: "load" });
+        await page.waitForTimeout(300);
+        const entries = await page.evaluate(() => (window as unknown as { lcp: string[] }).lcp);
+        assert.equal(entries.at(-1), "H1", `/catalog/${id}/: LCP entries ${entries.join(" → ")}`);
+        await context.close();
+      }
+    });
+  }
+});
+
 /** `w3m -dump` / `lynx -dump` of a page; a missing browser fails the test, saying how to install it. */
 function dump(browserName: "w3m" | "lynx", url: string): string[] {
   const args = browserName === "w3m" ? ["-dump", "-cols", "80", url] : ["-dump", "-width=80", "-display_charset=UTF-8", url];

@@ -148,7 +148,12 @@ export function holdingsTable(items: readonly RecordItem[]): Html {
 export interface RecordMainOptions {
   /** A sentence on how current the status column is (the Worker: live; the static page: the build date). */
   statusNote?: string;
+  /** The static page puts its Availability island there instead (site/src/pages/catalog/[id].astro splits at it). */
+  statusSlot?: boolean;
 }
+
+/** Where recordMain leaves room for the static page's Availability island (with `statusSlot`). */
+export const STATUS_SLOT = "<!--status-note-->";
 
 /** The <main> content of /catalog/{id}/. */
 export function recordMain(page: RecordPage, opts: RecordMainOptions = {}): Html {
@@ -181,13 +186,15 @@ export function recordMain(page: RecordPage, opts: RecordMainOptions = {}): Html
           : h`<li><a href="/catalog/${v.id}/">${v.volumeLabel ?? v.title}</a></li>`,
       )}</ol></section>`
     : "";
+  // Issue 10 item 6 (R50): on a phone the first screen is the title, who wrote it, 「予約カートに入れる」 and where the
+  // copies are and whether they are in; the bibliographic details and the series follow. The title is then the
+  // largest text on the first screen (the LCP element), not a long 注記.
+  const status = opts.statusSlot ? raw(STATUS_SLOT) : opts.statusNote ? h`<p class="status-note">${opts.statusNote}</p>` : "";
   return h`<article class="record"><h1>${title}${volume}</h1>${
     r.subtitle ? h`<p class="subtitle">${withReading(r.subtitle, r.subtitleReading)}</p>` : ""
-  }${people}${holdBlock(r.id, holdabilityOf(page.items))}<h2>書誌情報</h2><dl class="details">${details.map(([k, v]) =>
+  }${people}${holdBlock(r.id, holdabilityOf(page.items))}<section aria-labelledby="holdings"><h2 id="holdings">所蔵</h2>${holdingsTable(page.items)}${status}<p><a href="/availability/${r.id}">${LATEST_AVAILABILITY_LABEL}</a></p></section><h2>書誌情報</h2><dl class="details">${details.map(([k, v]) =>
     v ? h`<dt>${k}</dt><dd>${v}</dd>` : "",
-  )}</dl>${series}<section aria-labelledby="holdings"><h2 id="holdings">所蔵</h2>${holdingsTable(page.items)}${
-    opts.statusNote ? h`<p class="status-note">${opts.statusNote}</p>` : ""
-  }<p><a href="/availability/${r.id}">${LATEST_AVAILABILITY_LABEL}</a></p></section></article>`;
+  )}</dl>${series}</article>`;
 }
 
 /** The <main> content of /availability/{id} (Worker, no JS): live copies and the R11 decision. */
