@@ -1,23 +1,14 @@
 // Bytes over the wire of a first visit (empty cache): every response the page loads, each body compressed
 // with brotli (what Cloudflare serves to browsers that accept it), summed by kind.
-import { brotliCompressSync, constants } from "node:zlib";
 import type { Browser } from "playwright-core";
+import { brotliBytes, type ByteCounts } from "../support/page-bytes.ts";
 
-export interface PageBytes {
+export interface PageBytes extends ByteCounts {
   url: string;
-  html: number;
-  css: number;
-  js: number;
-  other: number;
-  total: number;
-  requests: number;
 }
 
-export function brotliSize(body: Uint8Array | string): number {
-  return brotliCompressSync(typeof body === "string" ? Buffer.from(body) : body, {
-    params: { [constants.BROTLI_PARAM_QUALITY]: 11 },
-  }).length;
-}
+/** Brotli quality 11, as the byte-budget tests count (tests/support/page-bytes.ts). */
+export const brotliSize = brotliBytes;
 
 /** `cookie`: a session cookie (issue 10 item 6: the account pages, logged in). */
 export async function firstVisitBytes(browser: Browser, url: string, javaScriptEnabled = true, cookie?: string): Promise<PageBytes> {

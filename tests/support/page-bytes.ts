@@ -65,13 +65,17 @@ export function foreignLoads(code: string): string[] {
   return out;
 }
 
-export interface VisitBytes {
+/** Brotli bytes of a visit by kind, and how many responses (also the bench's browser-measured visit, bench/bytes.ts). */
+export interface ByteCounts {
   html: number;
   css: number;
   js: number;
   other: number;
   total: number;
   requests: number;
+}
+
+export interface VisitBytes extends ByteCounts {
   files: string[];
   foreign: string[];
 }
