@@ -22,7 +22,7 @@ import { localDatabaseFile } from "../../db/cli/platform.ts";
 import { log, runTool } from "../../db/cli/run.ts";
 import { VALUE_SEPARATOR } from "../../worker/src/domain/normalize.ts";
 import { FTS_COLUMNS } from "../../worker/src/domain/search-fields.ts";
-import { buildSearchDocument, documentGrams, extraSearchKeys } from "../../worker/src/data/search-index.ts";
+import { buildSearchDocument, documentGrams, extraSearchKeys, type SourceRow } from "../../worker/src/data/search-index.ts";
 import { mixedLoad, summarize } from "./load.ts";
 import { startDevServer } from "../support/server.ts";
 import { synthesiseLibrary } from "./synthesise.ts";
@@ -87,24 +87,8 @@ export async function prepareBase() {
   };
 }
 
-interface TemplateRow {
-  id: number;
-  source: string;
-  title: string;
-  title_reading: string | null;
-  subtitle: string | null;
-  subtitle_reading: string | null;
-  responsibility: string | null;
-  volume_label: string | null;
-  publisher: string | null;
-  ndc: string | null;
-  isbn13: string | null;
-  isbn10: string | null;
-  series_title: string | null;
-  series_reading: string | null;
-  note: string | null;
-  people: string | null;
-}
+/** A real record to copy: the index's own row shape, and its source id. */
+type TemplateRow = SourceRow & { source: string };
 
 /**
  * Copies of the real records until there are `target` records, in rounds of one copy of each real record, each

@@ -16,7 +16,8 @@ const RECORDS_PER_BATCH = 1000;
 /** Rows per INSERT … SELECT FROM json_each(?): keeps each bound JSON value well under D1's limits. */
 const ROWS_PER_STATEMENT = 2000;
 
-interface SourceRow {
+/** A record's row as the index reads it (also the 1M bench's template row, tests/bench/scale.ts). */
+export interface SourceRow {
   id: number;
   title: string;
   title_reading: string | null;
