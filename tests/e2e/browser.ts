@@ -3,6 +3,7 @@ import { createRequire } from "node:module";
 import { readFileSync } from "node:fs";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { CHROMIUM_ARGS, findChromium } from "../support/chromium.ts";
+import { openLocalPlatform } from "../../db/cli/platform.ts";
 
 export const BASE = process.env.SHIORI_URL ?? "http://127.0.0.1:8787";
 
@@ -48,4 +49,17 @@ export async function axeViolations(page: Page): Promise<AxeViolation[]> {
 
 export function describeViolations(v: AxeViolation[]): string {
   return v.map((x) => `${x.id} (${x.impact}): ${x.help} — ${x.nodes.map((n) => n.target.join(" ")).join(", ")}`).join("\n");
+}
+
+/** The local D1 as the browser tests reach it (wrangler's platform proxy on .wrangler/state). */
+export type LocalD1 = Awaited<ReturnType<typeof openLocalPlatform>>["d1"];
+
+/** Runs `f` on the local D1 and closes the proxy, whatever `f` does. */
+export async function withD1<T>(f: (d1: LocalD1) => Promise<T>): Promise<T> {
+  const platform = await openLocalPlatform();
+  try {
+    return await f(platform.d1);
+  } finally {
+    await platform.dispose();
+  }
 }

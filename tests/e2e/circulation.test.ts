@@ -13,8 +13,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
-import { BASE, axeViolations, describeViolations, launch, newContext } from "./browser.ts";
-import { openLocalPlatform } from "../../db/cli/platform.ts";
+import { BASE, axeViolations, describeViolations, launch, newContext, withD1 } from "./browser.ts";
 import { ROOT } from "../../db/cli/paths.ts";
 import { addDays, tokyoDay, tokyoDayStartMs, type Day } from "../../worker/src/domain/calendar.ts";
 import { CRON_NIGHTLY } from "../../worker/src/jobs/schedule.ts";
@@ -32,15 +31,6 @@ interface Journey {
   barcode: string;
   taroHold: number;
   nextHold: number;
-}
-
-async function withD1<T>(fn: (d1: D1Database) => Promise<T>): Promise<T> {
-  const platform = await openLocalPlatform();
-  try {
-    return await fn(platform.d1);
-  } finally {
-    await platform.dispose();
-  }
 }
 
 /** `npm run clock -- ARG` itself, against the running server's D1. */

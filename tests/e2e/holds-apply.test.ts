@@ -7,8 +7,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { Browser, Page } from "playwright-core";
-import { BASE, axeViolations, describeViolations, launch, newContext } from "./browser.ts";
-import { openLocalPlatform } from "../../db/cli/platform.ts";
+import { BASE, axeViolations, describeViolations, launch, newContext, withD1 } from "./browser.ts";
 
 const TARO = { card: "2100000001", password: "Tosho2026" };
 const STAFF = { login: "counter-chuo", password: "Counter-Chuo-2026" };
@@ -16,17 +15,6 @@ const LIMIT_REASON = "予約できるのは1人10冊までです";
 
 let browser: Browser;
 let patronId: number;
-
-type D1 = Awaited<ReturnType<typeof openLocalPlatform>>["d1"];
-
-async function withD1<T>(f: (d1: D1) => Promise<T>): Promise<T> {
-  const platform = await openLocalPlatform();
-  try {
-    return await f(platform.d1);
-  } finally {
-    await platform.dispose();
-  }
-}
 
 /** Holdable records (an obtainable loanable copy in the city) the patron holds no active hold on, with titles. */
 async function freeRecords(n: number): Promise<{ id: number; title: string }[]> {

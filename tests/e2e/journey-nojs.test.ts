@@ -8,8 +8,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { Browser, Page } from "playwright-core";
-import { BASE, axeViolations, describeViolations, launch, newContext } from "./browser.ts";
-import { openLocalPlatform } from "../../db/cli/platform.ts";
+import { BASE, axeViolations, describeViolations, launch, newContext, withD1, type LocalD1 as D1 } from "./browser.ts";
 import { addDays, tokyoDay, type Day } from "../../worker/src/domain/calendar.ts";
 
 const MIDORI = { card: "2100000005", password: "Midori2001", name: "八幡 みどり" };
@@ -18,16 +17,6 @@ const MAIL = `journey-nojs-${Date.now()}@example.jp`;
 /** This test's loans carry this loaned_at remainder (ms), so a run that died is cleaned up by the next. */
 const MARK = 779;
 const DAY = 24 * 60 * 60_000;
-
-type D1 = Awaited<ReturnType<typeof openLocalPlatform>>["d1"];
-async function withD1<T>(f: (d1: D1) => Promise<T>): Promise<T> {
-  const platform = await openLocalPlatform();
-  try {
-    return await f(platform.d1);
-  } finally {
-    await platform.dispose();
-  }
-}
 
 let browser: Browser;
 let patronId: number;
