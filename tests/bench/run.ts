@@ -34,6 +34,26 @@ import { mailBench } from "./mail.ts";
 import { SCALE_STATE, bulkSynthesise, prepareBase, scaleLatency } from "./scale.ts";
 
 const RESULTS = path.join(ROOT, "tests/bench/results.json");
+
+/** results.json as it is now: each BENCH_ONLY run replaces its own section and keeps the others. */
+function readResults(): Record<string, any> {
+  return existsSync(RESULTS) ? JSON.parse(readFileSync(RESULTS, "utf8")) : {};
+}
+
+/** Writes one section into results.json, read again just before, so a long run does not undo another's section. */
+function keepSection(name: string, value: unknown): void {
+  const kept = readResults();
+  kept[name] = value;
+  writeFileSync(RESULTS, JSON.stringify(kept, null, 2) + "\n");
+  log(`bench: wrote the ${name} row of ${path.relative(ROOT, RESULTS)}`);
+}
+
+/** BENCH_ONLY=<name>: runs that one measurement, keeps its section, and ends the bench. */
+async function only(name: string, measure: () => Promise<unknown>): Promise<void> {
+  if (process.env.BENCH_ONLY !== name) return;
+  keepSection(name, await measure());
+  process.exit(0);
+}
 const LARGE_STATE = path.join(ROOT, ".wrangler/bench-large");
 const LARGE_DIST = path.join(ROOT, "site/.bench-dist");
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
@@ -174,13 +194,7 @@ async function counterLoad() {
   }
 }
 
-if (process.env.BENCH_ONLY === "counter") {
-  const kept = existsSync(RESULTS) ? JSON.parse(readFileSync(RESULTS, "utf8")) : {};
-  kept.counter = await counterLoad();
-  writeFileSync(RESULTS, JSON.stringify(kept, null, 2) + "\n");
-  log(`bench: wrote the counter row of ${path.relative(ROOT, RESULTS)}`);
-  process.exit(0);
-}
+await only("counter", counterLoad);
 
 async function mailLoad() {
   const port = Number(process.env.BENCH_MAIL_PORT ?? 8814);
@@ -194,33 +208,19 @@ async function mailLoad() {
   }
 }
 
-if (process.env.BENCH_ONLY === "mail") {
-  const kept = existsSync(RESULTS) ? JSON.parse(readFileSync(RESULTS, "utf8")) : {};
-  kept.mail = await mailLoad();
-  writeFileSync(RESULTS, JSON.stringify(kept, null, 2) + "\n");
-  log(`bench: wrote the mail row of ${path.relative(ROOT, RESULTS)}`);
-  process.exit(0);
-}
+await only("mail", mailLoad);
 
-if (process.env.BENCH_ONLY === "lighthouse") {
-  // Issue 10 item 6 (R50): Lighthouse 13 on the issue's pages (tests/bench/lighthouse.ts).
-  const { lighthouseBench } = await import("./lighthouse.ts");
-  const kept = existsSync(RESULTS) ? JSON.parse(readFileSync(RESULTS, "utf8")) : {};
-  kept.lighthouse = await lighthouseBench();
-  writeFileSync(RESULTS, JSON.stringify(kept, null, 2) + "\n");
-  log(`bench: wrote the lighthouse row of ${path.relative(ROOT, RESULTS)}`);
-  process.exit(0);
-}
+// Issue 10 item 6 (R50): Lighthouse 13 on the issue's pages (tests/bench/lighthouse.ts).
+await only("lighthouse", async () => (await import("./lighthouse.ts")).lighthouseBench());
 
 // Issue 10 item 7: the catalogue at a large city library's size (tests/bench/scale.ts). BENCH_ONLY=scale;
 // SCALE_RECORDS (default 1,000,000), SCALE_SECONDS per load phase (default 10), SCALE_KEEP=1 reuses the library.
 if (process.env.BENCH_ONLY === "scale") {
   const target = Number(process.env.SCALE_RECORDS ?? 1_000_000);
-  const kept = existsSync(RESULTS) ? JSON.parse(readFileSync(RESULTS, "utf8")) : {};
-  const save = () => writeFileSync(RESULTS, JSON.stringify(kept, null, 2) + "\n");
+  const before = readResults().scale;
   if (process.env.SCALE_KEEP !== "1") rmSync(SCALE_STATE, { recursive: true, force: true });
-  const scale: Record<string, unknown> = { measured_at: new Date().toISOString(), target_records: target, ...(kept.scale?.base && process.env.SCALE_KEEP === "1" ? { base: kept.scale.base } : {}) };
-  kept.scale = scale;
+  const scale: Record<string, unknown> = { measured_at: new Date().toISOString(), target_records: target, ...(before?.base && process.env.SCALE_KEEP === "1" ? { base: before.base } : {}) };
+  const save = () => keepSection("scale", scale);
   if (!scale.base) {
     log("scale: the real catalogue and one round of copies through the real importer");
     scale.base = await prepareBase();
@@ -234,30 +234,20 @@ if (process.env.BENCH_ONLY === "scale") {
   scale.importer_extrapolated_seconds_for_target = Math.round(target / probe.records_per_second);
   scale.latency = await scaleLatency(Number(process.env.SCALE_PORT ?? 8804), Number(process.env.SCALE_SECONDS ?? 10), bulk.sample_isbn!.isbn13);
   save();
-  log(`bench: wrote the scale row of ${path.relative(ROOT, RESULTS)}`);
   process.exit(0);
 }
 
 // Issue 10 item 7: the static build over the million-record library (after BENCH_ONLY=scale). The build stops at
 // MAX_STATIC_RECORD_PAGES record pages (90,000); the sitemaps still list all. BENCH_ONLY=scale-build.
 if (process.env.BENCH_ONLY === "scale-build") {
-  const kept = existsSync(RESULTS) ? JSON.parse(readFileSync(RESULTS, "utf8")) : {};
-  kept.scale ??= {};
-  kept.scale.static_build = { measured_at: new Date().toISOString(), ...staticBuild(SCALE_STATE) };
-  writeFileSync(RESULTS, JSON.stringify(kept, null, 2) + "\n");
-  log(`bench: wrote the scale static build of ${path.relative(ROOT, RESULTS)}`);
+  const built = { measured_at: new Date().toISOString(), ...staticBuild(SCALE_STATE) };
+  keepSection("scale", { ...readResults().scale, static_build: built });
   process.exit(0);
 }
 
-if (process.env.BENCH_ONLY === "holds") {
-  const kept = existsSync(RESULTS) ? JSON.parse(readFileSync(RESULTS, "utf8")) : {};
-  kept.holds = { measured_at: new Date().toISOString(), ...(await holdsLoad()) };
-  writeFileSync(RESULTS, JSON.stringify(kept, null, 2) + "\n");
-  log(`bench: wrote the holds row of ${path.relative(ROOT, RESULTS)}`);
-  process.exit(0);
-}
+await only("holds", async () => ({ measured_at: new Date().toISOString(), ...(await holdsLoad()) }));
 
-const previous = existsSync(RESULTS) ? JSON.parse(readFileSync(RESULTS, "utf8")) : {};
+const previous = readResults();
 const results: Record<string, unknown> = {
   ...previous,
   measured_at: new Date().toISOString(),
