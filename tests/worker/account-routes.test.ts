@@ -8,6 +8,7 @@ import { safeNext } from "../../worker/src/routes/account.ts";
 import { demoDb, insertPatron, patronIdOf, sessionCount, storedCredential } from "../support/accounts.ts";
 import { TestClient, mainOf, textOf } from "../support/session-client.ts";
 import type { Db } from "../../worker/src/data/db.ts";
+import { expectLoginWall } from "../support/refusals.ts";
 
 let db: Db;
 
@@ -308,12 +309,7 @@ describe("the islands' session API", () => {
 
 describe("「利用者情報メンテナンス」 (issue 3 item 9)", () => {
   it("without a session: a browser is sent to /login with next, the API gets 401", async () => {
-    const client = new TestClient();
-    const html = await client.request("/account", { html: true });
-    expect(html.status).toBe(303);
-    expect(html.headers.get("location")).toBe("/login?next=%2Faccount");
-    const json = await client.request("/account");
-    expect(json.status).toBe(401);
+    await expectLoginWall(new TestClient(), "/account");
   });
 
   it("the patron's name, 「パスワード変更」 linked, no promise of services not built yet (issue 6 §3), no dead links, 「ログアウト」", async () => {

@@ -7,6 +7,7 @@ import { barcodeGeometry } from "../../worker/src/views/card.ts";
 import type { Db } from "../../worker/src/data/db.ts";
 import { demoDb, insertPatron } from "../support/accounts.ts";
 import { TestClient, mainOf, textOf } from "../support/session-client.ts";
+import { expectLoginWall } from "../support/refusals.ts";
 
 let db: Db;
 beforeAll(async () => {
@@ -66,12 +67,7 @@ describe("R50 「利用カード（バーコード）」 GET /account/card", () 
   });
 
   it("anonymous: a browser goes to the login page and comes back; the JSON API answers 401", async () => {
-    const client = new TestClient();
-    const res = await client.request("/account/card", { html: true });
-    expect(res.status).toBe(303);
-    expect(res.headers.get("location")).toBe("/login?next=%2Faccount%2Fcard");
-    const api = await client.request("/account/card");
-    expect(api.status).toBe(401);
+    await expectLoginWall(new TestClient(), "/account/card");
   });
 
   it("R05: a temporary password goes to 「パスワード変更」 first", async () => {

@@ -19,6 +19,7 @@ import { dayWords } from "../../worker/src/views/holds.ts";
 import { demoDb, insertPatron as insertLoginPatron, type TestPatron } from "../support/accounts.ts";
 import { insertHold, insertItem, insertLoan, insertPatron, insertRecord } from "../support/factories.ts";
 import { TestClient, mainOf, textOf } from "../support/session-client.ts";
+import { expectLoginWall, reasonCodes } from "../support/refusals.ts";
 
 let db: Db;
 let chuo: number;
@@ -58,11 +59,6 @@ const audits = async (loanId: number) =>
 /** The <li> of one loan on the list page. */
 function itemOf(html: string, loanId: number): string {
   return new RegExp(`<li class="loan-item" id="loan-${loanId}">([\\s\\S]*?)\\n</li>(?=<li class="loan-item"|</ul>)`).exec(mainOf(html))?.[1] ?? "";
-}
-
-async function reasonCodes(res: Response): Promise<string[]> {
-  const body = (await res.json()) as { error?: { reasons?: { code: string }[] } };
-  return body.error?.reasons?.map((r) => r.code) ?? [];
 }
 
 describe("R30 「貸出状況一覧」", () => {
@@ -120,13 +116,7 @@ describe("R30 「貸出状況一覧」", () => {
   });
 
   it("R30: login needed — a browser without a session is sent to the login page and back; JSON answers 401", async () => {
-    const anonymous = new TestClient();
-    const res = await anonymous.request("/loans", { html: true });
-    expect(res.status).toBe(303);
-    expect(res.headers.get("location")).toBe("/login?next=%2Floans");
-    const json = await anonymous.request("/loans");
-    expect(json.status).toBe(401);
-    expect(await reasonCodes(json)).toEqual(["login_required"]);
+    await expectLoginWall(new TestClient(), "/loans");
   });
 });
 

@@ -8,6 +8,7 @@ import { MESSAGES } from "../../worker/src/domain/messages.ts";
 import { staffNext } from "../../worker/src/routes/staff.ts";
 import { demoDb, fixture } from "../support/accounts.ts";
 import { TestClient, mainOf, textOf } from "../support/session-client.ts";
+import { expectLoginWall, reasonCodes } from "../support/refusals.ts";
 
 const COUNTER = { login: "counter-chuo", password: "Counter-Chuo-2026" };
 const ADMIN = { login: "admin", password: "Admin-Demo-2026" };
@@ -26,11 +27,6 @@ async function staffSessionCount(login: string): Promise<number> {
     .bind(login)
     .first<{ n: number }>();
   return row!.n;
-}
-
-async function reasonCodes(res: Response): Promise<string[]> {
-  const body = (await res.json()) as { error?: { reasons?: { code: string }[] } };
-  return body.error?.reasons?.map((r) => r.code) ?? [];
 }
 
 describe("職員ログイン (issue 3 item 11)", () => {
@@ -244,12 +240,7 @@ describe("staff and patrons are separate", () => {
   it("a staff session cannot open /account (a browser is sent to the patron login, the API gets 401)", async () => {
     const client = new TestClient();
     await client.loginStaff(COUNTER.login, COUNTER.password);
-    const html = await client.request("/account", { html: true });
-    expect(html.status).toBe(303);
-    expect(html.headers.get("location")).toBe("/login?next=%2Faccount");
-    const json = await client.request("/account");
-    expect(json.status).toBe(401);
-    expect(await reasonCodes(json)).toEqual(["login_required"]);
+    await expectLoginWall(client, "/account");
     const who = (await (await client.request("/api/session")).json()) as { patron: unknown };
     expect(who.patron).toBeNull();
   });
