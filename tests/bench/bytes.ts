@@ -5,6 +5,8 @@ import { brotliBytes, type ByteCounts } from "../support/page-bytes.ts";
 
 export interface PageBytes extends ByteCounts {
   url: string;
+  /** Each script's path and its brotli bytes (a budget over several pages counts a shared file once). */
+  scripts: Record<string, number>;
 }
 
 /** Brotli quality 11, as the byte-budget tests count (tests/support/page-bytes.ts). */
@@ -15,7 +17,7 @@ export async function firstVisitBytes(browser: Browser, url: string, javaScriptE
   const context = await browser.newContext({ javaScriptEnabled, viewport: { width: 360, height: 740 }, ...(cookie ? { extraHTTPHeaders: { Cookie: cookie } } : {}) });
   const page = await context.newPage();
   const pending: Promise<void>[] = [];
-  const out: PageBytes = { url, html: 0, css: 0, js: 0, other: 0, total: 0, requests: 0 };
+  const out: PageBytes = { url, html: 0, css: 0, js: 0, other: 0, total: 0, requests: 0, scripts: {} };
   page.on("response", (res) => {
     pending.push(
       (async () => {
@@ -30,7 +32,10 @@ export async function firstVisitBytes(browser: Browser, url: string, javaScriptE
         out.requests++;
         if (type === "document") out.html += n;
         else if (type === "stylesheet") out.css += n;
-        else if (type === "script") out.js += n;
+        else if (type === "script") {
+          out.js += n;
+          out.scripts[new URL(res.url()).pathname] = n;
+        }
         else out.other += n;
         out.total += n;
       })(),
