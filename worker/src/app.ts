@@ -91,11 +91,7 @@ export function buildApp() {
   app.use(clockContext);
   app.use(sessionMiddleware);
   app.use(cartCountInHeader);
-  // issue 10 pwa: middleware
-  app.use(sessionTag); // R50: which session a response was made for (middleware/session-tag.ts; the service worker's personal cache)
-  // end issue 10 pwa
-  // issue 10 budgets: middleware
-  // end issue 10 budgets
+  app.use(sessionTag); // R50 (issue 10): which session a response was made for (middleware/session-tag.ts; the service worker's personal cache)
 
   // The trivial endpoint the benchmarks compare against.
   app.get("/health", (c) => c.text("ok"));
@@ -117,13 +113,7 @@ export function buildApp() {
   // issue 8: counter lists and ILL
   app.route("/", staffConsoleRoutes);
   app.route("/", devMailRoutes); // issue 9 H-out
-  // issue 10 pwa: routes
-  // end issue 10 pwa
-  // issue 10 card: routes
-  app.route("/", cardRoutes); // R50: 「利用カード（バーコード）」
-  // end issue 10 card
-  // issue 10 budgets: routes
-  // end issue 10 budgets
+  app.route("/", cardRoutes); // R50 (issue 10): 「利用カード（バーコード）」
 
   app.notFound(async (c) => {
     if (wantsHtml(c.req.path, c.req.header("accept"))) {

@@ -179,8 +179,6 @@ export const MESSAGES = {
   codabar_character_invalid: "図書館カード番号にバーコード（NW-7）で表せない文字が含まれているため、バーコードを表示できません。窓口にお問い合わせください。",
   codabar_guard_invalid: "バーコード（NW-7）のスタート・ストップ文字は A〜D のいずれかです。",
   // end issue 10 card
-  // issue 10 budgets
-  // end issue 10 budgets
   internal: "ただいま処理できませんでした。しばらくしてからもう一度お試しください。",
 } as const;
 
