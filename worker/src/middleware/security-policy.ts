@@ -115,7 +115,7 @@ export function documentHeaderList(hashes: CspHashes): [string, string][] {
   ];
 }
 
-/** Every security header a document carries, in the order the _headers file lists them. */
+/** Every security header a document carries (the _headers file's catch-all rule). */
 export function securityHeaderList(hashes: CspHashes, opts: { privatePage?: boolean } = {}): [string, string][] {
-  return [...documentHeaderList(hashes).slice(0, 1), ...baseHeaderList(opts), ...documentHeaderList(hashes).slice(1)];
+  return [...documentHeaderList(hashes), ...baseHeaderList(opts)];
 }
