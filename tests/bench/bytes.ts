@@ -9,9 +9,6 @@ export interface PageBytes extends ByteCounts {
   scripts: Record<string, number>;
 }
 
-/** Brotli quality 11, as the byte-budget tests count (tests/support/page-bytes.ts). */
-export const brotliSize = brotliBytes;
-
 /** `cookie`: a session cookie (issue 10 item 6: the account pages, logged in). */
 export async function firstVisitBytes(browser: Browser, url: string, javaScriptEnabled = true, cookie?: string): Promise<PageBytes> {
   const context = await browser.newContext({ javaScriptEnabled, viewport: { width: 360, height: 740 }, ...(cookie ? { extraHTTPHeaders: { Cookie: cookie } } : {}) });
@@ -28,7 +25,7 @@ export async function firstVisitBytes(browser: Browser, url: string, javaScriptE
         } catch {
           return;
         }
-        const n = brotliSize(body);
+        const n = brotliBytes(body);
         out.requests++;
         if (type === "document") out.html += n;
         else if (type === "stylesheet") out.css += n;

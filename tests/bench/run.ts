@@ -24,7 +24,8 @@ import { BIN, ROOT } from "../../db/cli/paths.ts";
 import { openLocalPlatform } from "../../db/cli/platform.ts";
 import { log, runTool } from "../../db/cli/run.ts";
 import { launch } from "../e2e/browser.ts";
-import { brotliSize, firstVisitBytes } from "./bytes.ts";
+import { firstVisitBytes } from "./bytes.ts";
+import { brotliBytes } from "../support/page-bytes.ts";
 import { mixedLoad, summarize } from "./load.ts";
 import { startDevServer } from "../support/server.ts";
 import { synthesiseLibrary } from "./synthesise.ts";
@@ -94,7 +95,7 @@ async function bytes(recordId: number) {
   const browser = await launch();
   const server = await startDevServer(8812);
   try {
-    const html = async (p: string) => brotliSize(await (await fetch(server.url + p)).text());
+    const html = async (p: string) => brotliBytes(await (await fetch(server.url + p)).text());
     const record = await firstVisitBytes(browser, `${server.url}/catalog/${recordId}/`);
     const guide = await firstVisitBytes(browser, `${server.url}/guide/`);
     const search = await firstVisitBytes(browser, `${server.url}/search?q=${encodeURIComponent("猫")}`);
@@ -137,7 +138,7 @@ async function accountBytes(browser: Awaited<ReturnType<typeof launch>>, base: s
     account_pages: account,
     // The budget (≤ 20 KB in total, tests/worker/budgets.test.ts) counts each file once over the four pages.
     account_js_total: Object.values(Object.assign({}, ...Object.values(account).map((v) => v.scripts)) as Record<string, number>).reduce((n, b) => n + b, 0),
-    sw_js: sw.ok ? brotliSize(await sw.text()) : null,
+    sw_js: sw.ok ? brotliBytes(await sw.text()) : null,
   };
 }
 type PageBytesRow = Awaited<ReturnType<typeof firstVisitBytes>>;
